@@ -1,0 +1,58 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/.tsbuild/**', '**/node_modules/**', '**/coverage/**', 'bench/results/**'],
+  },
+  eslint.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports only (style.md rule 7).' },
+      ],
+    },
+  },
+  {
+    // Tool config files sit outside every package's program: lint them without type information.
+    files: ['**/vitest.config.ts', 'vitest.*.ts', 'eslint.config.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex:
+                '^(node:)?(net|fs|fs/promises|timers|timers/promises|dgram|http|https|child_process|worker_threads)$',
+              message: 'core reaches I/O and time only through its ports (style.md rule 1).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use the Clock port.' },
+        { name: 'setInterval', message: 'Use the Clock port.' },
+        { name: 'setImmediate', message: 'Use the Clock port.' },
+        { name: 'process', message: 'core does not read the process; values come through constructors.' },
+      ],
+    },
+  },
+);

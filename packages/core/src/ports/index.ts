@@ -7,3 +7,5 @@ export type { FinishedReplay, ReplayArchive, ReplaySpool, SaveOutcome } from './
 export type { ReplayMetadata } from './replay-metadata.js';
 export type { ConnectionCategory, ConnectionResult, ServerEvents } from './server-events.js';
 export { ignoreServerEvents } from './server-events.js';
+export type { AdmissionVerdict, GameAdmission } from './game-admission.js';
+export { admitEveryGame } from './game-admission.js';

@@ -1,1 +1,10 @@
-export {};
+export type { ConnectionHandlerDeps } from './connection-handler.js';
+export { ConnectionHandler } from './connection-handler.js';
+export type { ReplayDeps, ReplayPhase } from './replay.js';
+export { Replay } from './replay.js';
+export type { Attachment, ReplayRegistryOptions } from './replay-registry.js';
+export { ReplayRegistry } from './replay-registry.js';
+export type { ReplaySaverDeps, ReplayToSave, SaveResult } from './replay-saver.js';
+export { ReplaySaver } from './replay-saver.js';
+export type { ReplaySettings } from './replay-settings.js';
+export { defaultReplaySettings } from './replay-settings.js';

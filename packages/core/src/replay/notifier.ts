@@ -1,0 +1,36 @@
+/** Wakes everyone waiting for "something changed" at once, with one shared promise. */
+export class Notifier {
+  #next: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+
+  next(): Promise<void> {
+    this.#next ??= new Promise((resolve) => (this.#wake = resolve));
+    return this.#next;
+  }
+
+  notify(): void {
+    const wake = this.#wake;
+    this.#next = undefined;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+/** Resolves when `signal` aborts (at once if it already has). */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** Yields `first` (when not empty), then the rest of `iterator`. */
+export async function* prepend(
+  first: Uint8Array,
+  iterator: AsyncIterator<Uint8Array>,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  if (first.length > 0) yield first;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}

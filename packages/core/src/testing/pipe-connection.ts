@@ -1,0 +1,175 @@
+import { ConnectionError } from '../errors.js';
+import type { ByteConnection } from '../ports/byte-connection.js';
+
+/**
+ * An in-memory connection: the server side is a `ByteConnection`, the client side is driven by
+ * the test (send, close, fail) and records what the server wrote and how it closed.
+ */
+export class PipeConnection implements ByteConnection {
+  readonly id: string;
+  readonly peer: string;
+  readonly client: PipeClient;
+  #inbox: Uint8Array[] = [];
+  #inboxEnd: 'open' | 'clean' | Error = 'open';
+  #wakeReader: (() => void) | undefined;
+  #outbox: Uint8Array[] = [];
+  #state: 'open' | 'ended' | 'destroyed' = 'open';
+  #writeGate: Promise<void> = Promise.resolve();
+  #openGate: (() => void) | undefined;
+  #closedWaiters: (() => void)[] = [];
+
+  constructor(id = 'pipe') {
+    this.id = id;
+    this.peer = `pipe ${id}`;
+    this.client = new PipeClient(this);
+  }
+
+  get incoming(): AsyncIterable<Uint8Array> {
+    return { [Symbol.asyncIterator]: () => this.#iterate() };
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    await this.#writeGate;
+    if (this.#state !== 'open') throw new ConnectionError(`connection ${this.id} is closed`);
+    this.#outbox.push(bytes);
+  }
+
+  end(): Promise<void> {
+    this.#close('ended');
+    return Promise.resolve();
+  }
+
+  destroy(): void {
+    this.#close('destroyed');
+  }
+
+  /** @internal used by PipeClient */
+  clientSend(bytes: Uint8Array): void {
+    if (this.#inboxEnd !== 'open') throw new Error('client already closed its side');
+    this.#inbox.push(bytes);
+    this.#wake();
+  }
+
+  /** @internal */
+  clientClose(outcome: 'clean' | Error): void {
+    if (this.#inboxEnd === 'open') this.#inboxEnd = outcome;
+    this.#wake();
+  }
+
+  /** @internal */
+  setStalled(stalled: boolean): void {
+    if (stalled && this.#openGate === undefined) {
+      this.#writeGate = new Promise((resolve) => (this.#openGate = resolve));
+    } else if (!stalled && this.#openGate !== undefined) {
+      this.#openGate();
+      this.#openGate = undefined;
+    }
+  }
+
+  /** @internal */
+  get outbox(): readonly Uint8Array[] {
+    return this.#outbox;
+  }
+
+  /** @internal */
+  get state(): 'open' | 'ended' | 'destroyed' {
+    return this.#state;
+  }
+
+  /** @internal */
+  whenClosed(): Promise<void> {
+    if (this.#state !== 'open') return Promise.resolve();
+    return new Promise((resolve) => this.#closedWaiters.push(resolve));
+  }
+
+  #close(state: 'ended' | 'destroyed'): void {
+    if (this.#state !== 'open') return;
+    this.#state = state;
+    if (this.#inboxEnd === 'open') {
+      this.#inboxEnd = state === 'ended' ? 'clean' : new ConnectionError(`connection ${this.id} destroyed`);
+    }
+    this.setStalled(false);
+    this.#wake();
+    for (const resolve of this.#closedWaiters.splice(0)) resolve();
+  }
+
+  #wake(): void {
+    const wake = this.#wakeReader;
+    this.#wakeReader = undefined;
+    wake?.();
+  }
+
+  async *#iterate(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const next = this.#inbox.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (this.#inboxEnd === 'clean') return;
+      if (this.#inboxEnd instanceof Error) throw this.#inboxEnd;
+      await new Promise<void>((resolve) => (this.#wakeReader = resolve));
+    }
+  }
+}
+
+/** The test's end of a `PipeConnection`. */
+export class PipeClient {
+  readonly #pipe: PipeConnection;
+
+  constructor(pipe: PipeConnection) {
+    this.#pipe = pipe;
+  }
+
+  send(bytes: Uint8Array | string): void {
+    this.#pipe.clientSend(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
+  }
+
+  /** Sends `bytes` as chunks of `chunkBytes`. */
+  sendInChunks(bytes: Uint8Array, chunkBytes: number): void {
+    for (let offset = 0; offset < bytes.length; offset += chunkBytes) {
+      this.send(bytes.subarray(offset, offset + chunkBytes));
+    }
+  }
+
+  /** A clean end of the client's stream (FIN, WebSocket close 1000). */
+  close(): void {
+    this.#pipe.clientClose('clean');
+  }
+
+  /** An abnormal end (reset, WebSocket close 1001). */
+  fail(reason = 'connection reset by peer'): void {
+    this.#pipe.clientClose(new ConnectionError(reason));
+  }
+
+  /** While stalled, the server's writes wait (a reader that does not read). */
+  stall(stalled = true): void {
+    this.#pipe.setStalled(stalled);
+  }
+
+  /** Everything the server wrote so far, as one array. */
+  received(): Uint8Array {
+    return concatBytes(this.#pipe.outbox);
+  }
+
+  /** How the server closed its side: still `open`, gracefully `ended`, or `destroyed`. */
+  get closedBy(): 'open' | 'ended' | 'destroyed' {
+    return this.#pipe.state;
+  }
+
+  /** Resolves once the server closed the connection. */
+  whenClosed(): Promise<void> {
+    return this.#pipe.whenClosed();
+  }
+}
+
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((sum, c) => sum + c.length, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}

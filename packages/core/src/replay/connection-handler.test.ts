@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
-import { CoreHarness, concatBytes } from '../testing/index.js';
+import { CoreHarness, concatBytes, settle } from '../testing/index.js';
 
 const example = fixture(fixtureFacts.example.file);
 
@@ -11,6 +11,7 @@ describe('ConnectionHandler', () => {
     for (const byte of new TextEncoder().encode('P/21/player.SCFAreplay\0')) writer.client.send(Uint8Array.of(byte));
     writer.client.send(example);
     writer.client.close();
+    await settle();
     const reader = h.connect('G/21/');
     reader.client.send('watcher\0');
     await h.clock.advance(31_000);
@@ -78,7 +79,7 @@ describe('ConnectionHandler', () => {
     const bad = h.connect('P/32/bad\0');
     bad.client.send(new Uint8Array(2 * 1024 * 1024).fill(7));
     const bad2 = h.connect('P/31/bad\0');
-    bad2.client.send(new Uint8Array(100));
+    bad2.client.send('Supreme Commander');
     bad2.client.close();
     await h.clock.advance(1_000);
     expect(bad.client.closedBy).toBe('ended');

@@ -8,3 +8,5 @@ export type { ReplaySaverDeps, ReplayToSave, SaveResult } from './replay-saver.j
 export { ReplaySaver } from './replay-saver.js';
 export type { ReplaySettings } from './replay-settings.js';
 export { defaultReplaySettings } from './replay-settings.js';
+export type { SpoolRecoveryDeps } from './spool-recovery.js';
+export { SpoolRecovery } from './spool-recovery.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { divergingStreams, fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
 import { MetadataUnavailableError } from '../errors.js';
 import type { GameMetadataSource } from '../ports/game-metadata-source.js';
-import { CoreHarness, concatBytes } from '../testing/index.js';
+import { CoreHarness, concatBytes, settle } from '../testing/index.js';
 
 const example = fixture(fixtureFacts.example.file);
 const exampleBody = example.subarray(fixtureFacts.example.headerBytes);
@@ -47,6 +47,7 @@ describe('Replay lifecycle', () => {
     const h = new CoreHarness();
     const writer = h.connect('P/2/foo\0');
     writer.client.sendInChunks(example, 100);
+    await settle();
     const reader = h.connect('G/2/foo\0');
     await h.clock.advance(seconds(1));
     expectSameBytes(reader.client.received(), example.subarray(0, fixtureFacts.example.headerBytes));
@@ -107,6 +108,7 @@ describe('Replay lifecycle', () => {
     const h = new CoreHarness({ settings: { delayMs: seconds(5), graceMs: seconds(5) } });
     const streams = divergingStreams();
     const writers = streams.map(() => h.connect('P/4/foo\0'));
+    await settle();
     const reader = h.connect('G/4/foo\0');
     for (let offset = 0; writers.some((w) => w.client.closedBy === 'open'); offset += 4_000) {
       streams.forEach((stream, i) => {
@@ -156,6 +158,7 @@ describe('Replay lifecycle', () => {
     const h = new CoreHarness({ settings: { delayMs: seconds(5) } });
     const writer = h.connect('P/6/foo\0');
     writer.client.send(example.subarray(0, fixtureFacts.example.headerBytes));
+    await settle();
     const reader = h.connect('G/6/foo\0');
     const headerBytes = fixtureFacts.example.headerBytes;
     for (let second = 1; second <= 20; second++) {
@@ -208,6 +211,7 @@ describe('Replay saving', () => {
     const h = new CoreHarness();
     const writer = h.connect('P/9/foo\0');
     writer.client.send(example.subarray(0, 30_000));
+    await settle();
     const reader = h.connect('G/9/foo\0');
     await h.clock.advance(seconds(10));
     await h.registry.shutdown();

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+const seconds = z.number().positive();
+const port = z.number().int().min(0).max(65_535);
+
+/**
+ * Every key of the Rust server's YAML (spec §9.1), with a default for each so that standalone
+ * mode needs no file, plus this server's own keys (marked "ours").
+ */
+export const configSchema = z
+  .object({
+    /** ours: `standalone` (no database) or `faf` (the FAF database). Inferred when absent. */
+    mode: z.enum(['standalone', 'faf']),
+    server: z
+      .object({
+        /** Raw TCP port; null disables it. */
+        port: port.nullable().default(15_000),
+        /** WebSocket port; null disables it. */
+        websocket_port: port.nullable().default(15_001),
+        /** HTTP port of /metrics, /healthz and /readyz; null disables it. */
+        prometheus_port: port.nullable().default(8_001),
+        /** Accepted for compatibility with the Rust config; one event loop serves everything. */
+        worker_threads: z.number().int().positive().default(8),
+        connection_accept_timeout_s: seconds.default(21_600),
+        /** ours: the address to listen on; `::` is every IPv6 and IPv4 address. */
+        host: z.string().min(1).default('::'),
+        /** ours: kept open after the last byte to a reader, before a graceful close (spec §1.6). */
+        linger_s: z.number().nonnegative().default(1),
+        /** ours: a reader that cannot take data for this long is dropped. */
+        slow_reader_timeout_s: seconds.default(60),
+        /** ours: a WebSocket handshake must finish within this. */
+        websocket_handshake_timeout_s: seconds.default(10),
+        /** ours: the longest a graceful shutdown may take before remaining connections are cut. */
+        shutdown_timeout_s: seconds.default(30),
+      })
+      .strict(),
+    database: z
+      .object({
+        pool_size: z.number().int().positive().default(8),
+        host: z.string().min(1).default('localhost'),
+        port: port.default(3_306),
+        user: z.string().min(1).default('root'),
+        name: z.string().min(1).default('faf'),
+        /** Normally from the RS_DB_PASSWORD environment variable. */
+        password: z.union([z.string(), z.number()]).transform(String).default(''),
+        /** ours: the bound of every query. */
+        query_timeout_s: seconds.default(10),
+      })
+      .strict(),
+    storage: z
+      .object({
+        vault_path: z.string().min(1).default('./data/replays'),
+        compression_level: z.number().int().min(1).max(22).default(10),
+        /** ours: where replays that could not be saved before shutdown wait for the next start. */
+        spool_path: z.string().min(1).optional(),
+      })
+      .strict(),
+    replay: z
+      .object({
+        forced_timeout_s: seconds.default(21_600),
+        time_with_zero_writers_to_end_replay_s: seconds.default(30),
+        delay_s: seconds.default(300),
+        update_interval_s: seconds.default(1),
+        merge_quorum_size: z.number().int().positive().default(2),
+        stream_comparison_distance_b: z.number().int().positive().default(4_096),
+        /** ours (FAF mode): refuse writers for games the database does not know or that ended long ago. */
+        require_known_game: z.boolean().default(false),
+        /** ours: with require_known_game, how long after its end time a game still takes writers. */
+        known_game_max_age_after_end_s: seconds.default(3_600),
+      })
+      .strict(),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+        /** ours: `json` lines, `pretty`, or `auto` (pretty when stderr is a terminal). */
+        format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((config, context) => {
+    if (config.server.port === null && config.server.websocket_port === null) {
+      context.addIssue({
+        code: 'custom',
+        path: ['server', 'port'],
+        message: 'at least one of server.port and server.websocket_port must be set',
+      });
+    }
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+type ParsedConfig = z.output<typeof configSchema>;
+
+/** The validated, frozen configuration (storage.spool_path resolved). */
+export type Config = Readonly<
+  Omit<ParsedConfig, 'storage'> & { storage: Readonly<ParsedConfig['storage'] & { spool_path: string }> }
+>;

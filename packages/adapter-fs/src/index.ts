@@ -1,1 +1,10 @@
-export {};
+export { DEFAULT_COMPRESSION_LEVEL, encodeFafReplay } from './encode-faf-replay.js';
+export type { FafReplayContent } from './encode-faf-replay.js';
+export { encodeJsonHeader } from './encode-json-header.js';
+export { DEFAULT_MAX_REPLAY_BYTES, readFafReplay } from './read-faf-replay.js';
+export type { FafReplayFile } from './read-faf-replay.js';
+export { ReplayFileError } from './replay-file-error.js';
+export type { ReplayFileFault } from './replay-file-error.js';
+export { VaultArchive } from './vault-archive.js';
+export type { VaultArchiveOptions } from './vault-archive.js';
+export { vaultReplayPath } from './vault-replay-path.js';

@@ -1,1 +1,3 @@
-export {};
+export { finishedReplayOf, game2000Metadata } from './builders.js';
+export { eventLoopTurnsDuring } from './event-loop-turns.js';
+export { makeTempDir } from './temp-dir.js';

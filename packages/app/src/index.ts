@@ -1,1 +1,8 @@
-export {};
+export type { Config, ConfigInput } from './config/config-schema.js';
+export { ConfigError, loadConfig } from './config/load-config.js';
+export { createLogger } from './logging/create-logger.js';
+export { PrometheusEvents } from './metrics/prometheus-events.js';
+export type { ReplayServer, ServerAddresses } from './replay-server.js';
+export type { RunningServer, StartOptions } from './start-server.js';
+export { startServer } from './start-server.js';
+export { runCli } from './cli.js';

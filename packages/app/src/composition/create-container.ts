@@ -1,0 +1,216 @@
+import { Container } from 'inversify';
+import type { ResolutionContext } from 'inversify';
+import { FileReplaySpool, LocalStatsIndex, VaultArchive } from '@faf-replay/adapter-fs';
+import { FafDatabase, FafGameAdmission, FafMetadataSource, FafStatsSink } from '@faf-replay/adapter-mysql';
+import type { FafWarning } from '@faf-replay/adapter-mysql';
+import { TcpListener, WebSocketListener } from '@faf-replay/adapter-tcp';
+import type { ConnectionOptions } from '@faf-replay/adapter-tcp';
+import {
+  ConnectionHandler,
+  ReplayRegistry,
+  ReplaySaver,
+  ScfaHeaderMetadataSource,
+  SpoolRecovery,
+  admitEveryGame,
+} from '@faf-replay/core';
+import type {
+  Clock,
+  GameAdmission,
+  GameMetadataSource,
+  GameStatsSink,
+  Logger,
+  ReplayArchive,
+  ReplaySpool,
+} from '@faf-replay/core';
+import type { Config } from '../config/config-schema.js';
+import { ConnectionTracker } from '../connection-tracker.js';
+import { OpsServer } from '../http/ops-server.js';
+import { PrometheusEvents } from '../metrics/prometheus-events.js';
+import { ReplayServer } from '../replay-server.js';
+import { replaySettingsFrom } from './replay-settings-from.js';
+import { tokens } from './tokens.js';
+
+const s = (seconds: number): number => Math.round(seconds * 1_000);
+
+/**
+ * The one composition root: every part of the process, built from the config. Plain classes,
+ * constructed by factory bindings; nothing else sees the container.
+ */
+export function createContainer(config: Config, logger: Logger, clock: Clock): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  const bind = <T>(token: symbol, build: (get: ResolutionContext['get']) => T): void => {
+    container.bind<T>(token).toDynamicValue((context) => build((id, options) => context.get(id, options)));
+  };
+  container.bind(tokens.config).toConstantValue(config);
+  container.bind(tokens.logger).toConstantValue(logger);
+  container.bind(tokens.clock).toConstantValue(clock);
+  container.bind(tokens.events).toConstantValue(new PrometheusEvents());
+  bindStorage(bind, config);
+  if (config.mode === 'faf') bindFafDatabase(bind, config, logger, clock);
+  else bindStandalone(bind, config);
+  bindCore(bind, config);
+  bindListeners(bind, config);
+  return container;
+}
+
+interface Listeners {
+  readonly tcp: TcpListener | undefined;
+  readonly webSocket: WebSocketListener | undefined;
+}
+
+type Bind = <T>(token: symbol, build: (get: ResolutionContext['get']) => T) => void;
+
+function bindStorage(bind: Bind, config: Config): void {
+  bind<ReplayArchive>(
+    tokens.archive,
+    () => new VaultArchive({ vaultRoot: config.storage.vault_path, compressionLevel: config.storage.compression_level }),
+  );
+  bind<ReplaySpool>(tokens.spool, () => new FileReplaySpool({ spoolRoot: config.storage.spool_path }));
+  bind<GameMetadataSource>(tokens.fallbackMetadata, () => new ScfaHeaderMetadataSource());
+}
+
+function bindStandalone(bind: Bind, config: Config): void {
+  bind<GameMetadataSource>(tokens.metadata, (get) => get(tokens.fallbackMetadata));
+  bind<GameStatsSink>(tokens.stats, () => new LocalStatsIndex({ vaultRoot: config.storage.vault_path }));
+  bind<GameAdmission>(tokens.admission, () => admitEveryGame);
+}
+
+function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Clock): void {
+  const { database } = config;
+  const onWarning = (warning: FafWarning): void =>
+    logger.warn({ replayId: String(warning.gameId), err: warning.cause }, warning.message);
+  bind<FafDatabase>(
+    tokens.database,
+    () =>
+      new FafDatabase({
+        host: database.host,
+        port: database.port,
+        user: database.user,
+        password: database.password,
+        name: database.name,
+        poolSize: database.pool_size,
+        queryTimeoutMs: s(database.query_timeout_s),
+      }),
+  );
+  const db = (get: ResolutionContext['get']): FafDatabase => get<FafDatabase>(tokens.database);
+  bind<GameMetadataSource>(tokens.metadata, (get) => new FafMetadataSource(db(get), { onWarning }));
+  bind<GameStatsSink>(tokens.stats, (get) => new FafStatsSink(db(get)));
+  bind<GameAdmission>(tokens.admission, (get) =>
+    config.replay.require_known_game
+      ? new FafGameAdmission(db(get), {
+          maxAgeAfterEndMs: s(config.replay.known_game_max_age_after_end_s),
+          clock,
+          onWarning,
+        })
+      : admitEveryGame,
+  );
+}
+
+function bindCore(bind: Bind, config: Config): void {
+  const settings = replaySettingsFrom(config);
+  bind(
+    tokens.saver,
+    (get) =>
+      new ReplaySaver(
+        {
+          clock: get(tokens.clock),
+          archive: get(tokens.archive),
+          spool: get(tokens.spool),
+          metadata: get(tokens.metadata),
+          fallbackMetadata: get(tokens.fallbackMetadata),
+          stats: get(tokens.stats),
+          events: get(tokens.events),
+        },
+        settings.saveRetry,
+      ),
+  );
+  bind(
+    tokens.registry,
+    (get) =>
+      new ReplayRegistry(
+        settings,
+        { clock: get(tokens.clock), events: get(tokens.events), logger: get(tokens.logger), saver: get(tokens.saver) },
+        get(tokens.admission),
+        { rememberedEndedReplays: 100_000 },
+      ),
+  );
+  bind(
+    tokens.handler,
+    (get) =>
+      new ConnectionHandler({
+        registry: get(tokens.registry),
+        clock: get(tokens.clock),
+        events: get(tokens.events),
+        logger: get(tokens.logger),
+        headerTimeoutMs: s(config.server.connection_accept_timeout_s),
+      }),
+  );
+  bind(tokens.tracker, (get) => new ConnectionTracker(get(tokens.handler)));
+  bind(
+    tokens.spoolRecovery,
+    (get) =>
+      new SpoolRecovery({
+        spool: get(tokens.spool),
+        archive: get(tokens.archive),
+        stats: get(tokens.stats),
+        events: get(tokens.events),
+        clock: get(tokens.clock),
+        logger: get(tokens.logger),
+      }),
+  );
+}
+
+function bindListeners(bind: Bind, config: Config): void {
+  const { server } = config;
+  const connectionOptions: ConnectionOptions = {
+    lingerMs: s(server.linger_s),
+    slowReaderTimeoutMs: s(server.slow_reader_timeout_s),
+  };
+  const accept = (get: ResolutionContext['get']) => {
+    const tracker = get<ConnectionTracker>(tokens.tracker);
+    return (connection: Parameters<ConnectionTracker['accept']>[0]) => tracker.accept(connection);
+  };
+  const listeners = (get: ResolutionContext['get']): Listeners => ({
+    tcp:
+      server.port === null
+        ? undefined
+        : new TcpListener({ ...connectionOptions, host: server.host, port: server.port }, accept(get)),
+    webSocket:
+      server.websocket_port === null
+        ? undefined
+        : new WebSocketListener(
+            {
+              ...connectionOptions,
+              host: server.host,
+              port: server.websocket_port,
+              handshakeTimeoutMs: s(server.websocket_handshake_timeout_s),
+            },
+            accept(get),
+          ),
+  });
+  bind(tokens.replayServer, (get) => {
+    const database = get<FafDatabase | undefined>(tokens.database, { optional: true });
+    const ops =
+      server.prometheus_port === null
+        ? undefined
+        : new OpsServer({
+            host: server.host,
+            port: server.prometheus_port,
+            registry: get<PrometheusEvents>(tokens.events).registry,
+            isReady: () => replayServer.ready,
+          });
+    const replayServer: ReplayServer = new ReplayServer({
+      logger: get(tokens.logger),
+      registry: get(tokens.registry),
+      tracker: get(tokens.tracker),
+      ...listeners(get),
+      ops,
+      spoolRecovery: get(tokens.spoolRecovery),
+      spoolRetryMs: 60_000,
+      shutdownTimeoutMs: s(server.shutdown_timeout_s),
+      closeResources: async () => database?.close(),
+      describe: { mode: config.mode, vault: config.storage.vault_path, delayS: config.replay.delay_s },
+    });
+    return replayServer;
+  });
+}

@@ -1,0 +1,96 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ListeningAddress, TcpListener, WebSocketListener } from '@faf-replay/adapter-tcp';
+import type { Logger, ReplayRegistry, SpoolRecovery } from '@faf-replay/core';
+import type { ConnectionTracker } from './connection-tracker.js';
+import type { OpsServer } from './http/ops-server.js';
+
+export interface ServerAddresses {
+  readonly tcp: ListeningAddress | undefined;
+  readonly websocket: ListeningAddress | undefined;
+  readonly metricsPort: number | undefined;
+}
+
+export interface ReplayServerDeps {
+  readonly logger: Logger;
+  readonly registry: ReplayRegistry;
+  readonly tracker: ConnectionTracker;
+  readonly tcp: TcpListener | undefined;
+  readonly webSocket: WebSocketListener | undefined;
+  readonly ops: OpsServer | undefined;
+  readonly spoolRecovery: SpoolRecovery;
+  readonly spoolRetryMs: number;
+  readonly shutdownTimeoutMs: number;
+  /** Closes what the server owns beyond its listeners (the database pool). */
+  readonly closeResources: () => Promise<void>;
+  readonly describe: Record<string, unknown>;
+}
+
+/** After connections are cut at the shutdown deadline, how long replays get to finish saving. */
+const cutGraceMs = 5_000;
+
+async function settlesWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  const deadline = new AbortController();
+  const expired = delay(ms, false, { signal: deadline.signal }).catch(() => false);
+  const settled = await Promise.race([work.then(() => true), expired]);
+  deadline.abort();
+  return settled;
+}
+
+/** The running process's parts, started and stopped in the right order. */
+export class ReplayServer {
+  readonly #deps: ReplayServerDeps;
+  readonly #stopRecovery = new AbortController();
+  #ready = false;
+  #recovery: Promise<void> = Promise.resolve();
+
+  constructor(deps: ReplayServerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Whether new connections are taken (for `/readyz`). */
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  async start(): Promise<ServerAddresses> {
+    const { tcp, webSocket, ops, logger } = this.#deps;
+    const metricsPort = await ops?.listen();
+    this.#recovery = this.#deps.spoolRecovery.recoverUntilEmpty(this.#deps.spoolRetryMs, this.#stopRecovery.signal);
+    const addresses: ServerAddresses = {
+      tcp: await tcp?.listen(),
+      websocket: await webSocket?.listen(),
+      metricsPort,
+    };
+    this.#ready = true;
+    logger.info(
+      { tcpPort: addresses.tcp?.port, websocketPort: addresses.websocket?.port, metricsPort, ...this.#deps.describe },
+      'faf-replay-server listening',
+    );
+    return addresses;
+  }
+
+  /**
+   * Stops accepting, ends every live replay the way the earlier servers do (each saves what it
+   * has; what cannot be saved goes to the spool), closes readers gracefully, and returns within
+   * the shutdown timeout (connections still open then are cut).
+   */
+  async stop(): Promise<void> {
+    const { tcp, webSocket, ops, registry, tracker, logger } = this.#deps;
+    this.#ready = false;
+    logger.info({ liveReplays: registry.liveReplays }, 'Shutting down: no new connections; saving live replays');
+    await Promise.all([tcp?.close(), webSocket?.close()]);
+    const replaysEnded = registry.shutdown();
+    if (!(await settlesWithin(replaysEnded, this.#deps.shutdownTimeoutMs))) {
+      logger.error({ liveReplays: registry.liveReplays }, 'Shutdown timeout: cutting remaining connections');
+    }
+    tracker.destroyAll();
+    if (!(await settlesWithin(replaysEnded, cutGraceMs))) {
+      logger.error({ liveReplays: registry.liveReplays }, 'Replays still saving after the shutdown timeout; exiting');
+    }
+    this.#stopRecovery.abort();
+    await this.#recovery;
+    await this.#deps.closeResources();
+    await ops?.close();
+    logger.info({}, 'Shutdown complete');
+  }
+}

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const mainJs = fileURLToPath(new URL('../../../packages/app/dist/main.js', import.meta.url));
+
+export interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+export interface AppPorts {
+  readonly tcp: number;
+  readonly websocket: number;
+  readonly metrics: number;
+}
+
+/** Flags for a quick test server: any free ports, a short delay and grace, JSON logs. */
+export function testFlags(dataDir: string): string[] {
+  return [
+    '--server.port=0',
+    '--server.websocket_port=0',
+    '--server.prometheus_port=0',
+    '--server.linger_s=0.05',
+    `--storage.vault_path=${join(dataDir, 'vault')}`,
+    `--storage.spool_path=${join(dataDir, 'spool')}`,
+    '--replay.delay_s=1',
+    '--replay.update_interval_s=0.1',
+    '--replay.time_with_zero_writers_to_end_replay_s=1',
+    '--log.format=json',
+    '--log.level=debug',
+  ];
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'faf-e2e-'));
+}
+
+/**
+ * The app, started the way `main` starts it: `node packages/app/dist/main.js` with flags and
+ * environment, in its own process. Its JSON log lines are collected for assertions.
+ */
+export class AppProcess {
+  readonly logs: LogLine[] = [];
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<number | null>;
+  #ports: AppPorts | undefined;
+  #stderrTail = '';
+
+  private constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
+    this.#child = spawn(process.execPath, [mainJs, ...args], {
+      env: { PATH: process.env['PATH'], ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    let buffered = '';
+    this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      buffered += text;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) this.#takeLine(line);
+    });
+  }
+
+  static async start(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<AppProcess> {
+    const app = new AppProcess(args, env);
+    await app.waitForLog((line) => line.msg === 'faf-replay-server listening', 20_000);
+    return app;
+  }
+
+  get ports(): AppPorts {
+    if (this.#ports === undefined) throw new Error('the app has not reported its ports');
+    return this.#ports;
+  }
+
+  /** Resolves with the first log line that matches, waiting up to `timeoutMs`. */
+  async waitForLog(match: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs.find(match);
+      if (found !== undefined) return found;
+      if (this.#child.exitCode !== null) throw new Error(`the app exited (${this.#child.exitCode}): ${this.#stderrTail}`);
+      if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms: ${this.#stderrTail}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Waits until `count` log lines contain `text`. */
+  async waitForLogCount(text: string, count: number, timeoutMs = 10_000): Promise<void> {
+    await this.waitForLog(() => this.logsMatching(text).length >= count, timeoutMs);
+  }
+
+  logsMatching(text: string): LogLine[] {
+    return this.logs.filter((line) => line.msg.includes(text));
+  }
+
+  /** Sends a signal and resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.#child.exitCode === null) this.#child.kill(signal);
+    return this.#exited;
+  }
+
+  async metrics(): Promise<string> {
+    const response = await fetch(`http://127.0.0.1:${this.ports.metrics}/metrics`);
+    return response.text();
+  }
+
+  #takeLine(text: string): void {
+    this.#stderrTail = (this.#stderrTail + text + '\n').slice(-4_000);
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      return;
+    }
+    this.logs.push(line);
+    if (line.msg === 'faf-replay-server listening') {
+      this.#ports = {
+        tcp: line['tcpPort'] as number,
+        websocket: line['websocketPort'] as number,
+        metrics: line['metricsPort'] as number,
+      };
+    }
+  }
+}

@@ -9,3 +9,4 @@ export type { ConnectionCategory, ConnectionResult, ServerEvents } from './serve
 export { ignoreServerEvents } from './server-events.js';
 export type { AdmissionVerdict, GameAdmission } from './game-admission.js';
 export { admitEveryGame } from './game-admission.js';
+export type { PendingStats, PendingStatsJournal } from './pending-stats-journal.js';

@@ -10,3 +10,5 @@ export type { ReplaySettings } from './replay-settings.js';
 export { defaultReplaySettings } from './replay-settings.js';
 export type { SpoolRecoveryDeps } from './spool-recovery.js';
 export { SpoolRecovery } from './spool-recovery.js';
+export type { DurableStatsSinkDeps } from './durable-stats-sink.js';
+export { DurableStatsSink } from './durable-stats-sink.js';

@@ -1,1 +1,1 @@
-export {};
+export { ScfaHeaderMetadataSource, scfaHeaderMetadata } from './scfa-header-metadata-source.js';

@@ -1,8 +1,14 @@
 export { DEFAULT_COMPRESSION_LEVEL, encodeFafReplay } from './encode-faf-replay.js';
 export type { FafReplayContent } from './encode-faf-replay.js';
 export { encodeJsonHeader } from './encode-json-header.js';
+export { FileReplaySpool } from './file-replay-spool.js';
+export type { FileReplaySpoolOptions, SpoolScan, UnreadableSpoolFile } from './file-replay-spool.js';
+export { LocalStatsIndex, STATS_INDEX_FILE, statsIndexPath } from './local-stats-index.js';
+export type { LocalStatsIndexOptions } from './local-stats-index.js';
 export { DEFAULT_MAX_REPLAY_BYTES, readFafReplay } from './read-faf-replay.js';
 export type { FafReplayFile } from './read-faf-replay.js';
+export { readStatsIndex } from './read-stats-index.js';
+export type { StatsIndex, StatsIndexEntry } from './read-stats-index.js';
 export { ReplayFileError } from './replay-file-error.js';
 export type { ReplayFileFault } from './replay-file-error.js';
 export { VaultArchive } from './vault-archive.js';

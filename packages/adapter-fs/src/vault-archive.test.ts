@@ -84,6 +84,12 @@ describe('VaultArchive', () => {
     expect(await readdir(vaultRoot, { recursive: true })).toEqual(entriesBefore);
   });
 
+  it('refuses metadata of another game', async () => {
+    const mixed = { ...replayOf(2000n), metadata: replayOf(2001n).metadata };
+    await expect(new VaultArchive({ vaultRoot }).save(mixed)).rejects.toBeInstanceOf(ArchiveError);
+    await expect(new VaultArchive({ vaultRoot }).contains(2000n)).resolves.toBe(false);
+  });
+
   it('never shows a partial file at the final path', async () => {
     const stream = (await readFafReplay(fixture(fixtureFacts.vault.file))).replay;
     const replay = finishedReplayOf(8_653_680n, stream, { headerBytes: fixtureFacts.vault.headerBytes });

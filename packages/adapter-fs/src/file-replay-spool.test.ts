@@ -1,0 +1,138 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FinishedReplay } from '@faf-replay/core';
+import { SpoolError } from '@faf-replay/core';
+import { divergingStreams, firstDifference, fixture, fixtureFacts } from '@faf-replay/fixtures';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileReplaySpool } from './file-replay-spool.js';
+import { finishedReplayOf, makeTempDir } from './testing/index.js';
+
+const example = fixture(fixtureFacts.example.file);
+const streamOf = (replay: FinishedReplay) => Buffer.concat([replay.scfaHeader, ...replay.body]);
+
+function expectSameReplay(actual: FinishedReplay | undefined, expected: FinishedReplay | undefined): void {
+  if (actual === undefined || expected === undefined) throw new Error('a replay is missing');
+  expect(actual.gameId).toBe(expected.gameId);
+  expect(actual.ticks).toBe(expected.ticks);
+  expect(firstDifference(actual.scfaHeader, expected.scfaHeader)).toBe(-1);
+  expect(firstDifference(streamOf(actual), streamOf(expected))).toBe(-1);
+  expect(actual.metadata).toEqual(expected.metadata);
+  expect([...actual.metadata.teams]).toEqual([...expected.metadata.teams]);
+  expect([...actual.metadata.featuredModVersions]).toEqual([...expected.metadata.featuredModVersions]);
+}
+
+describe('FileReplaySpool', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let spoolDir: string;
+  let clockMs: number;
+  const spool = () => new FileReplaySpool({ spoolDir, now: () => clockMs });
+  beforeEach(async () => {
+    temp = await makeTempDir();
+    spoolDir = join(temp.path, 'spool');
+    clockMs = 1_700_000_000_000;
+  });
+  afterEach(async () => {
+    await temp.remove();
+  });
+
+  it('keeps, lists byte-exact with Maps preserved, and releases', async () => {
+    const replay = finishedReplayOf(2000n, example, {
+      headerBytes: fixtureFacts.example.headerBytes,
+      ticks: fixtureFacts.example.ticks,
+      metadata: {
+        teams: new Map([
+          ['2', ['b', 'Żółw']],
+          ['10', ['a']],
+          ['null', []],
+        ]),
+        featuredModVersions: new Map([['43', 3656]]),
+        featuredMod: null,
+      },
+    });
+    await spool().keep(replay);
+    const listed = await spool().list();
+    expect(listed).toHaveLength(1);
+    expectSameReplay(listed[0], replay);
+    await spool().release(2000n);
+    expect(await spool().list()).toEqual([]);
+    expect(await readdir(spoolDir)).toEqual([]);
+  });
+
+  it('survives a restart: a new instance lists what the old one kept, oldest first', async () => {
+    const replays = divergingStreams()
+      .slice(0, 3)
+      .map((stream, i) =>
+        finishedReplayOf(BigInt(10 - i), stream, {
+          headerBytes: fixtureFacts.diverging.headerBytes,
+          ticks: null,
+        }),
+      );
+    const before = spool();
+    for (const replay of replays) {
+      await before.keep(replay);
+      clockMs += 1000;
+    }
+    const listed = await spool().list();
+    expect(listed.map((r) => r.gameId)).toEqual([10n, 9n, 8n]);
+    listed.forEach((replay, i) => {
+      expectSameReplay(replay, replays[i]);
+    });
+  });
+
+  it('orders replays kept in the same millisecond by game id', async () => {
+    for (const id of [30n, 2n ** 64n - 1n, 4n]) {
+      await spool().keep(
+        finishedReplayOf(id, example, { headerBytes: 10, metadata: { origin: 'scfa-header' } }),
+      );
+    }
+    expect((await spool().list()).map((r) => r.gameId)).toEqual([4n, 30n, 2n ** 64n - 1n]);
+  });
+
+  it('keeps a game again by replacing its file', async () => {
+    await spool().keep(finishedReplayOf(7n, example, { headerBytes: 100 }));
+    const newer = finishedReplayOf(7n, example.subarray(0, 5000), { headerBytes: 200, ticks: 3 });
+    await spool().keep(newer);
+    const listed = await spool().list();
+    expect(listed).toHaveLength(1);
+    expectSameReplay(listed[0], newer);
+  });
+
+  it('reports corrupt files apart and leaves them in place', async () => {
+    const good = finishedReplayOf(5n, example, { headerBytes: 100 });
+    await spool().keep(good);
+    const kept = await readFile(join(spoolDir, '5.spool'));
+    await writeFile(join(spoolDir, '6.spool'), kept.subarray(0, kept.length - 1));
+    await writeFile(join(spoolDir, '7.spool'), 'not a spool file');
+    await writeFile(join(spoolDir, '.8.spool.abc.tmp'), 'a crashed keep');
+    const scan = await spool().scan();
+    expect(scan.replays.map((r) => r.gameId)).toEqual([5n]);
+    expect(scan.unreadable.map((u) => u.path).sort()).toEqual([
+      join(spoolDir, '6.spool'),
+      join(spoolDir, '7.spool'),
+    ]);
+    expect(scan.unreadable.every((u) => u.error instanceof Error)).toBe(true);
+    expect((await spool().list()).map((r) => r.gameId)).toEqual([5n]);
+    expect((await readdir(spoolDir)).sort()).toEqual(['.8.spool.abc.tmp', '5.spool', '6.spool', '7.spool']);
+  });
+
+  it('lists nothing before anything was kept, and releases idempotently', async () => {
+    expect(await spool().list()).toEqual([]);
+    await spool().release(1n);
+    await spool().keep(finishedReplayOf(1n, example, { headerBytes: 100 }));
+    await spool().release(1n);
+    await spool().release(1n);
+    expect(await spool().list()).toEqual([]);
+  });
+
+  it('throws a SpoolError and leaves no temp file when it cannot write', async () => {
+    await writeFile(join(temp.path, 'file'), '');
+    const blocked = new FileReplaySpool({ spoolDir: join(temp.path, 'file', 'spool') });
+    const error: unknown = await blocked
+      .keep(finishedReplayOf(1n, example, { headerBytes: 100 }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpoolError);
+    expect((error as SpoolError).cause).toMatchObject({ code: 'ENOTDIR' });
+    await expect(blocked.list()).rejects.toBeInstanceOf(SpoolError);
+    expect(await readdir(temp.path)).toEqual(['file']);
+  });
+});

@@ -1,1 +1,13 @@
-export {};
+export { DatabaseError, ConnectionTimeoutError, isTransientFault } from './database-error.js';
+export type { FafDatabaseConfig, FafDatabaseOptions, WriteOutcome } from './faf-database.js';
+export { FafDatabase, defaultDatabaseTuning } from './faf-database.js';
+export type { FafSchema } from './faf-schema.js';
+export { fafQueryBuilder } from './faf-query-builder.js';
+export type { GameRow, ModVersions, TeamPlayerRow } from './faf-game-queries.js';
+export { FafGameQueries } from './faf-game-queries.js';
+export type { FafMetadataSourceOptions, FafWarning, FafWarningListener } from './faf-metadata-source.js';
+export { FafMetadataSource } from './faf-metadata-source.js';
+export { FafStatsSink } from './faf-stats-sink.js';
+export type { FafAdmissionVerdict, FafGameAdmissionOptions } from './faf-game-admission.js';
+export { FafGameAdmission } from './faf-game-admission.js';
+export { mapNameFromFile } from './map-name.js';

@@ -84,6 +84,30 @@ describe('VaultArchive', () => {
     expect(await readdir(vaultRoot, { recursive: true })).toEqual(entriesBefore);
   });
 
+  it('saves what the Python storage test expects: its JSON fields, and header + body', async () => {
+    const header = example.subarray(0, fixtureFacts.example.headerBytes);
+    const teams = new Map([
+      ['1', ['user1']],
+      ['2', ['user2']],
+    ]);
+    const replay = { ...replayOf(1111n), scfaHeader: header, body: [Buffer.from('bar')] };
+    await new VaultArchive({ vaultRoot }).save({ ...replay, metadata: { ...replay.metadata, teams } });
+    const file = await readFafReplay(await readFile(vaultReplayPath(vaultRoot, 1111n)));
+    expect(file.json).toMatchObject({
+      uid: 1111,
+      teams: { 1: ['user1'], 2: ['user2'] },
+      version: 2,
+      compression: 'zstd',
+    });
+    expect(firstDifference(file.replay, Buffer.concat([header, Buffer.from('bar')]))).toBe(-1);
+  });
+
+  it('refuses a replay without a header, like the Python server', async () => {
+    const headerless = { ...replayOf(2000n), scfaHeader: new Uint8Array(0) };
+    await expect(new VaultArchive({ vaultRoot }).save(headerless)).rejects.toBeInstanceOf(ArchiveError);
+    await expect(new VaultArchive({ vaultRoot }).contains(2000n)).resolves.toBe(false);
+  });
+
   it('refuses metadata of another game', async () => {
     const mixed = { ...replayOf(2000n), metadata: replayOf(2001n).metadata };
     await expect(new VaultArchive({ vaultRoot }).save(mixed)).rejects.toBeInstanceOf(ArchiveError);

@@ -37,6 +37,7 @@ export class VaultArchive implements ReplayArchive {
     if (replay.metadata.gameId !== replay.gameId) {
       throw new ArchiveError(`metadata of game ${replay.metadata.gameId} given for replay ${replay.gameId}`);
     }
+    if (replay.scfaHeader.length === 0) throw new ArchiveError(`replay ${replay.gameId} has no SCFA header`);
     const location = vaultReplayPath(this.#vaultRoot, replay.gameId);
     if (await this.#exists(location)) return { kind: 'already-saved', location };
     const bytes = await encodeFafReplay(replay, { compressionLevel: this.#compressionLevel });

@@ -56,7 +56,7 @@ export class BodyFrameWalker {
   #lastFrameTicks = 0;
   #frames = 0;
   #lastType = -1;
-  readonly #framesByType = new Array<number>(COMMAND_TYPES).fill(0);
+  readonly #framesByType = new Uint32Array(COMMAND_TYPES);
   #failure: { readonly offset: number; readonly reason: string } | null = null;
   #summary: BodySummary | null = null;
 
@@ -155,7 +155,7 @@ export class BodyFrameWalker {
       frames: this.#frames,
       bodyBytes: this.#bodyBytes,
       endsWithEndGame: this.#lastType === END_GAME,
-      framesByType: Object.freeze([...this.#framesByType]),
+      framesByType: Object.freeze(Array.from(this.#framesByType)),
     });
   }
 

@@ -126,6 +126,16 @@ describe.runIf(testDb.available)(suiteTitle('FafDatabase on a real database', te
     expect((error as DatabaseError).cause).toBeInstanceOf(ConnectionTimeoutError);
   });
 
+  it('gets over a connection that the server killed', async () => {
+    const database = openReal();
+    const connectionId = sql<{ id: number }>`SELECT CONNECTION_ID() AS id`.compile(fafQueryBuilder);
+    const [first] = await database.select('id', connectionId);
+    await requireDatabase(testDb).query(`KILL ${String(first?.id)}`);
+    const [second] = await database.select('id', connectionId);
+    expect(second?.id).toEqual(expect.any(Number));
+    expect(second?.id).not.toBe(first?.id);
+  });
+
   it('does not retry a fault that will not go away', async () => {
     const error = await openReal()
       .select('bad', sql`SELECT * FROM no_such_table`.compile(fafQueryBuilder))

@@ -65,7 +65,11 @@ describe('standalone server, end to end', () => {
       version: 2,
       metadata_origin: 'scfa-header',
     });
-    expect(Object.values(saved.json['teams'] as object).flat().sort()).toEqual(['MazorNoob', 'dragonite']);
+    expect(
+      Object.values(saved.json['teams'] as object)
+        .flat()
+        .sort(),
+    ).toEqual(['MazorNoob', 'dragonite']);
   });
 
   it('merges six diverging writers over TCP and WebSocket for readers on both', async () => {
@@ -109,7 +113,9 @@ describe('standalone server, end to end', () => {
     expect(received.bytes.length).toBe(0);
     expect(received.ending).toBe('end');
     expect(app.logsMatching('replay 999 is not running')).toHaveLength(1);
-    expect(await app.metrics()).toContain('replayserver_served_connections_total{result="No replay matched"} 1');
+    expect(await app.metrics()).toContain(
+      'replayserver_served_connections_total{result="No replay matched"} 1',
+    );
   });
 
   it('closes each malformed connection with a logged reason and leaves a good game alone', async () => {
@@ -121,7 +127,10 @@ describe('standalone server, end to end', () => {
       tcpReader(app.ports.tcp, 0, 'X/5000/foo\0'),
       tcpReader(app.ports.tcp, 0, `G/5000/${'n'.repeat(1_100)}`),
       tcpReader(app.ports.tcp, 0, 'G/50x0/foo\0'),
-      sendAndCollect(app.ports.tcp, Buffer.concat([Buffer.from('P/5001/foo\0'), scfaHeaderWithBlob(junkHeader)])),
+      sendAndCollect(
+        app.ports.tcp,
+        Buffer.concat([Buffer.from('P/5001/foo\0'), scfaHeaderWithBlob(junkHeader)]),
+      ),
       sendAndCollect(app.ports.tcp, Buffer.from('P/5000/foo\0Supreme Comm'), { end: true }),
       sendAndCollect(app.ports.tcp, Buffer.from('G/50'), { end: true }),
     ]);
@@ -139,7 +148,8 @@ describe('standalone server, end to end', () => {
       ]),
     );
     expect(refused).toHaveLength(4);
-    for (const line of [...refused, ...app.logsMatching('invalid replay header')]) expect(line.level).toBe(30);
+    for (const line of [...refused, ...app.logsMatching('invalid replay header')])
+      expect(line.level).toBe(30);
   });
 
   it('keeps the data of a WebSocket writer that closes with 1001, without reading the close as data', async () => {
@@ -169,7 +179,14 @@ function scfaHeaderWithBlob(blob: Buffer): Buffer {
     b.writeUInt32LE(n);
     return b;
   };
-  return Buffer.concat([Buffer.from('v\0\r\n\0map\0\r\n\x1a\0'), u32(blob.length), blob, u32(0), Buffer.alloc(3), u32(0)]);
+  return Buffer.concat([
+    Buffer.from('v\0\r\n\0map\0\r\n\x1a\0'),
+    u32(blob.length),
+    blob,
+    u32(0),
+    Buffer.alloc(3),
+    u32(0),
+  ]);
 }
 
 async function sendAndCollect(port: number, bytes: Buffer, options: { end?: boolean } = {}) {

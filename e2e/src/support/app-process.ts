@@ -83,8 +83,10 @@ export class AppProcess {
     for (;;) {
       const found = this.logs.find(match);
       if (found !== undefined) return found;
-      if (this.#child.exitCode !== null) throw new Error(`the app exited (${this.#child.exitCode}): ${this.#stderrTail}`);
-      if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms: ${this.#stderrTail}`);
+      if (this.#child.exitCode !== null)
+        throw new Error(`the app exited (${this.#child.exitCode}): ${this.#stderrTail}`);
+      if (Date.now() > deadline)
+        throw new Error(`no matching log line within ${timeoutMs} ms: ${this.#stderrTail}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

@@ -43,7 +43,11 @@ async function sendChunks(
 }
 
 /** A watcher over TCP: sends `G/<id>/<name>\0` and resolves with everything received until close. */
-export async function tcpReader(port: number, gameId: number | bigint, header?: string): Promise<ReaderResult> {
+export async function tcpReader(
+  port: number,
+  gameId: number | bigint,
+  header?: string,
+): Promise<ReaderResult> {
   const socket = await openTcp(port);
   socket.write(header ?? `G/${gameId}/watcher.SCFAreplay\0`);
   return collect(socket);

@@ -14,3 +14,4 @@ export type { ReplayFileFault } from './replay-file-error.js';
 export { VaultArchive } from './vault-archive.js';
 export type { VaultArchiveOptions } from './vault-archive.js';
 export { vaultReplayPath } from './vault-replay-path.js';
+export { FilePendingStatsJournal } from './file-pending-stats-journal.js';

@@ -20,7 +20,9 @@ export interface ReplayServerDeps {
   readonly spoolRecovery: SpoolRecovery;
   readonly spoolRetryMs: number;
   readonly shutdownTimeoutMs: number;
-  /** Closes what the server owns beyond its listeners (the database pool). */
+  /** Starts what the mode adds (resuming pending database updates). */
+  readonly startResources: () => void;
+  /** Closes what the server owns beyond its listeners (the database pool, the stats index). */
   readonly closeResources: () => Promise<void>;
   readonly describe: Record<string, unknown>;
 }
@@ -55,7 +57,11 @@ export class ReplayServer {
   async start(): Promise<ServerAddresses> {
     const { tcp, webSocket, ops, logger } = this.#deps;
     const metricsPort = await ops?.listen();
-    this.#recovery = this.#deps.spoolRecovery.recoverUntilEmpty(this.#deps.spoolRetryMs, this.#stopRecovery.signal);
+    this.#deps.startResources();
+    this.#recovery = this.#deps.spoolRecovery.recoverUntilEmpty(
+      this.#deps.spoolRetryMs,
+      this.#stopRecovery.signal,
+    );
     const addresses: ServerAddresses = {
       tcp: await tcp?.listen(),
       websocket: await webSocket?.listen(),
@@ -63,7 +69,12 @@ export class ReplayServer {
     };
     this.#ready = true;
     logger.info(
-      { tcpPort: addresses.tcp?.port, websocketPort: addresses.websocket?.port, metricsPort, ...this.#deps.describe },
+      {
+        tcpPort: addresses.tcp?.port,
+        websocketPort: addresses.websocket?.port,
+        metricsPort,
+        ...this.#deps.describe,
+      },
       'faf-replay-server listening',
     );
     return addresses;
@@ -77,7 +88,10 @@ export class ReplayServer {
   async stop(): Promise<void> {
     const { tcp, webSocket, ops, registry, tracker, logger } = this.#deps;
     this.#ready = false;
-    logger.info({ liveReplays: registry.liveReplays }, 'Shutting down: no new connections; saving live replays');
+    logger.info(
+      { liveReplays: registry.liveReplays },
+      'Shutting down: no new connections; saving live replays',
+    );
     await Promise.all([tcp?.close(), webSocket?.close()]);
     const replaysEnded = registry.shutdown();
     if (!(await settlesWithin(replaysEnded, this.#deps.shutdownTimeoutMs))) {
@@ -85,7 +99,10 @@ export class ReplayServer {
     }
     tracker.destroyAll();
     if (!(await settlesWithin(replaysEnded, cutGraceMs))) {
-      logger.error({ liveReplays: registry.liveReplays }, 'Replays still saving after the shutdown timeout; exiting');
+      logger.error(
+        { liveReplays: registry.liveReplays },
+        'Replays still saving after the shutdown timeout; exiting',
+      );
     }
     this.#stopRecovery.abort();
     await this.#recovery;

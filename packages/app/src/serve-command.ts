@@ -31,16 +31,25 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
   try {
     server = await startServer(config);
   } catch (error) {
-    pino({ base: { service: 'faf-replay-server' } }, pino.destination(2)).fatal({ err: error }, 'could not start');
+    pino({ base: { service: 'faf-replay-server' } }, pino.destination(2)).fatal(
+      { err: error },
+      'could not start',
+    );
     return 1;
   }
   const running = server;
   const exitCode = await new Promise<number>((resolve) => {
-    const stop = (code: number): void => void running.stop().then(() => resolve(code), () => resolve(1));
+    const stop = (code: number): void =>
+      void running.stop().then(
+        () => resolve(code),
+        () => resolve(1),
+      );
     process.once('SIGTERM', () => stop(0));
     process.once('SIGINT', () => stop(0));
     process.once('uncaughtException', (error) => {
-      process.stderr.write(`faf-replay: uncaught exception, shutting down: ${error.stack ?? String(error)}\n`);
+      process.stderr.write(
+        `faf-replay: uncaught exception, shutting down: ${error.stack ?? String(error)}\n`,
+      );
       stop(1);
     });
   });

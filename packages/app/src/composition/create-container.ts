@@ -1,12 +1,19 @@
+import { join } from 'node:path';
 import { Container } from 'inversify';
 import type { ResolutionContext } from 'inversify';
-import { FileReplaySpool, LocalStatsIndex, VaultArchive } from '@faf-replay/adapter-fs';
+import {
+  FilePendingStatsJournal,
+  FileReplaySpool,
+  LocalStatsIndex,
+  VaultArchive,
+} from '@faf-replay/adapter-fs';
 import { FafDatabase, FafGameAdmission, FafMetadataSource, FafStatsSink } from '@faf-replay/adapter-mysql';
 import type { FafWarning } from '@faf-replay/adapter-mysql';
 import { TcpListener, WebSocketListener } from '@faf-replay/adapter-tcp';
 import type { ConnectionOptions } from '@faf-replay/adapter-tcp';
 import {
   ConnectionHandler,
+  DurableStatsSink,
   ReplayRegistry,
   ReplaySaver,
   ScfaHeaderMetadataSource,
@@ -17,7 +24,6 @@ import type {
   Clock,
   GameAdmission,
   GameMetadataSource,
-  GameStatsSink,
   Logger,
   ReplayArchive,
   ReplaySpool,
@@ -53,6 +59,12 @@ export function createContainer(config: Config, logger: Logger, clock: Clock): C
   return container;
 }
 
+/** What the mode adds to the server's start and stop. */
+interface Resources {
+  readonly start: () => void;
+  readonly close: () => Promise<void>;
+}
+
 interface Listeners {
   readonly tcp: TcpListener | undefined;
   readonly webSocket: WebSocketListener | undefined;
@@ -63,16 +75,24 @@ type Bind = <T>(token: symbol, build: (get: ResolutionContext['get']) => T) => v
 function bindStorage(bind: Bind, config: Config): void {
   bind<ReplayArchive>(
     tokens.archive,
-    () => new VaultArchive({ vaultRoot: config.storage.vault_path, compressionLevel: config.storage.compression_level }),
+    () =>
+      new VaultArchive({
+        vaultRoot: config.storage.vault_path,
+        compressionLevel: config.storage.compression_level,
+      }),
   );
-  bind<ReplaySpool>(tokens.spool, () => new FileReplaySpool({ spoolRoot: config.storage.spool_path }));
+  bind<ReplaySpool>(tokens.spool, () => new FileReplaySpool({ spoolDir: config.storage.spool_path }));
   bind<GameMetadataSource>(tokens.fallbackMetadata, () => new ScfaHeaderMetadataSource());
 }
 
 function bindStandalone(bind: Bind, config: Config): void {
   bind<GameMetadataSource>(tokens.metadata, (get) => get(tokens.fallbackMetadata));
-  bind<GameStatsSink>(tokens.stats, () => new LocalStatsIndex({ vaultRoot: config.storage.vault_path }));
+  bind<LocalStatsIndex>(tokens.stats, () => new LocalStatsIndex({ vaultRoot: config.storage.vault_path }));
   bind<GameAdmission>(tokens.admission, () => admitEveryGame);
+  bind<Resources>(tokens.resources, (get) => {
+    const index = get<LocalStatsIndex>(tokens.stats);
+    return { start: () => undefined, close: () => index.close() };
+  });
 }
 
 function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Clock): void {
@@ -94,7 +114,27 @@ function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Cloc
   );
   const db = (get: ResolutionContext['get']): FafDatabase => get<FafDatabase>(tokens.database);
   bind<GameMetadataSource>(tokens.metadata, (get) => new FafMetadataSource(db(get), { onWarning }));
-  bind<GameStatsSink>(tokens.stats, (get) => new FafStatsSink(db(get)));
+  bind<DurableStatsSink>(
+    tokens.stats,
+    (get) =>
+      new DurableStatsSink({
+        target: new FafStatsSink(db(get)),
+        journal: new FilePendingStatsJournal({ dir: join(config.storage.spool_path, 'pending-stats') }),
+        clock,
+        logger,
+        retryMs: 10_000,
+      }),
+  );
+  bind<Resources>(tokens.resources, (get) => {
+    const stats = get<DurableStatsSink>(tokens.stats);
+    return {
+      start: () => void stats.resume(),
+      close: async () => {
+        await stats.close();
+        await db(get).close();
+      },
+    };
+  });
   bind<GameAdmission>(tokens.admission, (get) =>
     config.replay.require_known_game
       ? new FafGameAdmission(db(get), {
@@ -129,7 +169,12 @@ function bindCore(bind: Bind, config: Config): void {
     (get) =>
       new ReplayRegistry(
         settings,
-        { clock: get(tokens.clock), events: get(tokens.events), logger: get(tokens.logger), saver: get(tokens.saver) },
+        {
+          clock: get(tokens.clock),
+          events: get(tokens.events),
+          logger: get(tokens.logger),
+          saver: get(tokens.saver),
+        },
         get(tokens.admission),
         { rememberedEndedReplays: 100_000 },
       ),
@@ -189,7 +234,7 @@ function bindListeners(bind: Bind, config: Config): void {
           ),
   });
   bind(tokens.replayServer, (get) => {
-    const database = get<FafDatabase | undefined>(tokens.database, { optional: true });
+    const resources = get<Resources>(tokens.resources);
     const ops =
       server.prometheus_port === null
         ? undefined
@@ -208,7 +253,8 @@ function bindListeners(bind: Bind, config: Config): void {
       spoolRecovery: get(tokens.spoolRecovery),
       spoolRetryMs: 60_000,
       shutdownTimeoutMs: s(server.shutdown_timeout_s),
-      closeResources: async () => database?.close(),
+      startResources: resources.start,
+      closeResources: resources.close,
       describe: { mode: config.mode, vault: config.storage.vault_path, delayS: config.replay.delay_s },
     });
     return replayServer;

@@ -11,6 +11,7 @@ export const tokens = Object.freeze({
   stats: Symbol('GameStatsSink'),
   admission: Symbol('GameAdmission'),
   database: Symbol('FafDatabase'),
+  resources: Symbol('ModeResources'),
   saver: Symbol('ReplaySaver'),
   registry: Symbol('ReplayRegistry'),
   handler: Symbol('ConnectionHandler'),

@@ -8,7 +8,8 @@ describe('ConnectionHandler', () => {
   it('routes a writer and a reader of the same game, whatever the chunking of the header', async () => {
     const h = new CoreHarness();
     const writer = h.connect();
-    for (const byte of new TextEncoder().encode('P/21/player.SCFAreplay\0')) writer.client.send(Uint8Array.of(byte));
+    for (const byte of new TextEncoder().encode('P/21/player.SCFAreplay\0'))
+      writer.client.send(Uint8Array.of(byte));
     writer.client.send(example);
     writer.client.close();
     await settle();
@@ -86,7 +87,9 @@ describe('ConnectionHandler', () => {
     good.client.close();
     await h.clock.advance(40_000);
     const saved = h.archive.replays.get(31n);
-    expect(firstDifference(concatBytes([saved?.scfaHeader ?? new Uint8Array(), ...(saved?.body ?? [])]), example)).toBe(-1);
+    expect(
+      firstDifference(concatBytes([saved?.scfaHeader ?? new Uint8Array(), ...(saved?.body ?? [])]), example),
+    ).toBe(-1);
     expect(h.archive.replays.has(32n)).toBe(false);
     expect(h.events.servedCount('Bad data')).toBe(2);
     expect(h.logger.find('invalid replay header')).toHaveLength(2);

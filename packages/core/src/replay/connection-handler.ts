@@ -76,19 +76,26 @@ export class ConnectionHandler {
         const step = next.done === true ? reader.end() : reader.push(next.value);
         if (step.status === 'need-more') continue;
         if (step.status === 'empty') return { kind: 'empty' };
-        if (step.status === 'rejected') return { kind: 'bad', reason: step.rejection.message, result: 'Bad data' };
+        if (step.status === 'rejected')
+          return { kind: 'bad', reason: step.rejection.message, result: 'Bad data' };
         return { kind: 'header', header: step.header, input: prepend(step.rest, iterator) };
       }
     } catch (error) {
-      if (timedOut) return { kind: 'bad', reason: 'Timed out while accepting connection', result: 'Bad data' };
-      if (error instanceof ConnectionError) return { kind: 'bad', reason: error.message, result: 'I/O error' };
+      if (timedOut)
+        return { kind: 'bad', reason: 'Timed out while accepting connection', result: 'Bad data' };
+      if (error instanceof ConnectionError)
+        return { kind: 'bad', reason: error.message, result: 'I/O error' };
       throw error;
     } finally {
       headerRead.abort();
     }
   }
 
-  async #close(connection: ByteConnection, read: Exclude<HeaderRead, { kind: 'header' }>, log: Logger): Promise<void> {
+  async #close(
+    connection: ByteConnection,
+    read: Exclude<HeaderRead, { kind: 'header' }>,
+    log: Logger,
+  ): Promise<void> {
     if (read.kind === 'empty') {
       log.debug({ peer: connection.peer }, 'empty connection');
     } else {

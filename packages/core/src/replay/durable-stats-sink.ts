@@ -55,7 +55,10 @@ export class DurableStatsSink implements GameStatsSink {
 
   #merge(gameId: GameId, stats: ReplayStats): ReplayStats {
     const earlier = this.#waiting.get(gameId);
-    const merged = { ticks: stats.ticks ?? earlier?.ticks ?? null, available: stats.available || earlier?.available === true };
+    const merged = {
+      ticks: stats.ticks ?? earlier?.ticks ?? null,
+      available: stats.available || earlier?.available === true,
+    };
     this.#waiting.set(gameId, merged);
     return merged;
   }

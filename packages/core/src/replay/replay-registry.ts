@@ -32,7 +32,12 @@ export class ReplayRegistry {
   readonly #shutdown = new AbortController();
   readonly #log: Logger;
 
-  constructor(settings: ReplaySettings, deps: ReplayDeps, admission: GameAdmission, options: ReplayRegistryOptions) {
+  constructor(
+    settings: ReplaySettings,
+    deps: ReplayDeps,
+    admission: GameAdmission,
+    options: ReplayRegistryOptions,
+  ) {
     this.#settings = settings;
     this.#deps = deps;
     this.#admission = admission;

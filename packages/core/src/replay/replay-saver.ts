@@ -72,7 +72,10 @@ export class ReplaySaver {
       return await this.#deps.metadata.describe(facts);
     } catch (error) {
       if (!(error instanceof MetadataUnavailableError)) throw error;
-      log.warn({ err: error }, `No game metadata for replay ${facts.gameId}; saving with what its SCFA header says`);
+      log.warn(
+        { err: error },
+        `No game metadata for replay ${facts.gameId}; saving with what its SCFA header says`,
+      );
       return this.#deps.fallbackMetadata.describe(facts);
     }
   }
@@ -85,13 +88,19 @@ export class ReplaySaver {
           this.#deps.events.replaySaved(replay.gameId);
           log.info({ location: outcome.location }, `Saved replay ${replay.gameId}`);
         } else {
-          log.warn({ location: outcome.location }, `Replay ${replay.gameId} was already saved; kept the saved file`);
+          log.warn(
+            { location: outcome.location },
+            `Replay ${replay.gameId} was already saved; kept the saved file`,
+          );
         }
         return 'archived';
       } catch (error) {
         this.#deps.events.replaySaveFailed(replay.gameId);
         if (shutdown.aborted) return this.#spool(replay, error, log);
-        log.error({ err: error, retryInMs: delayMs }, `Failed to save replay ${replay.gameId}; kept in memory, retrying`);
+        log.error(
+          { err: error, retryInMs: delayMs },
+          `Failed to save replay ${replay.gameId}; kept in memory, retrying`,
+        );
         await this.#deps.clock.sleep(delayMs, shutdown);
       }
     }
@@ -101,10 +110,16 @@ export class ReplaySaver {
     try {
       await this.#deps.spool.keep(replay);
       this.#deps.events.replaySpooled(replay.gameId);
-      log.error({ err: cause }, `Could not save replay ${replay.gameId} before shutdown; kept it in the spool`);
+      log.error(
+        { err: cause },
+        `Could not save replay ${replay.gameId} before shutdown; kept it in the spool`,
+      );
       return 'spooled';
     } catch (error) {
-      log.error({ err: error, cause }, `Replay ${replay.gameId} LOST: neither the vault nor the spool took it`);
+      log.error(
+        { err: error, cause },
+        `Replay ${replay.gameId} LOST: neither the vault nor the spool took it`,
+      );
       return 'lost';
     }
   }

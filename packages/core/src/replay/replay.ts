@@ -82,7 +82,11 @@ export class Replay {
   }
 
   /** Attaches a writer; `undefined` when the write phase is over. Resolves when it is done. */
-  addWriter(connection: ByteConnection, input: AsyncIterable<Uint8Array>, name: string): Promise<void> | undefined {
+  addWriter(
+    connection: ByteConnection,
+    input: AsyncIterable<Uint8Array>,
+    name: string,
+  ): Promise<void> | undefined {
     if (!this.accepting) return undefined;
     this.#firstWriterName ??= name;
     const stream = new WriterStream(
@@ -168,7 +172,11 @@ export class Replay {
     if (why === 'forced timeout') for (const connection of this.#readers) connection.destroy();
   }
 
-  async #serveWriter(connection: ByteConnection, input: AsyncIterable<Uint8Array>, stream: WriterStream): Promise<void> {
+  async #serveWriter(
+    connection: ByteConnection,
+    input: AsyncIterable<Uint8Array>,
+    stream: WriterStream,
+  ): Promise<void> {
     const { events } = this.#deps;
     events.connectionMoved('initial', 'writer');
     const outcome = await receiveWriterStream(input, stream, {

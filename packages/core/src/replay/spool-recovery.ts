@@ -56,7 +56,10 @@ export class SpoolRecovery {
       const outcome = await archive.save(replay);
       if (outcome.kind === 'saved') events.replaySaved(replay.gameId);
       await spool.release(replay.gameId);
-      log.info({ location: outcome.location, outcome: outcome.kind }, `Recovered replay ${replay.gameId} from the spool`);
+      log.info(
+        { location: outcome.location, outcome: outcome.kind },
+        `Recovered replay ${replay.gameId} from the spool`,
+      );
     } catch (error) {
       events.replaySaveFailed(replay.gameId);
       log.error({ err: error }, `Could not save spooled replay ${replay.gameId}; it stays in the spool`);

@@ -1,1 +1,15 @@
-export {};
+export { defaultConnectionOptions } from './connection-options.js';
+export type { ConnectionOptions } from './connection-options.js';
+export { ListenError } from './listen-error.js';
+export type { ListenerOptions, ListeningAddress } from './listener-options.js';
+export { SocketConnection } from './socket-connection.js';
+export { TcpListener } from './tcp-listener.js';
+export type { TcpListenerOptions } from './tcp-listener.js';
+export { TransportConnection } from './transport-connection.js';
+export { WebSocketConnection } from './websocket-connection.js';
+export {
+  WebSocketListener,
+  defaultHandshakeTimeoutMs,
+  defaultMaxMessageBytes,
+} from './websocket-listener.js';
+export type { WebSocketListenerOptions } from './websocket-listener.js';

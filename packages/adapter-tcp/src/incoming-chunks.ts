@@ -1,0 +1,105 @@
+import type { ConnectionError } from '@faf-replay/core';
+
+/** What `IncomingChunks` needs of a transport to apply backpressure. */
+export interface PausableSource {
+  pause(): void;
+  resume(): void;
+}
+
+type Outcome = { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: ConnectionError };
+
+interface Waiter {
+  resolve(result: IteratorResult<Uint8Array>): void;
+  reject(error: ConnectionError): void;
+}
+
+/**
+ * Turns a push source (socket events) into the pull-based `incoming` iterable. The source is
+ * paused while a chunk waits for the consumer, so a connection holds about one chunk plus the
+ * transport's own buffer. Once the consumer stops (breaks out of its loop, or `discard()` at
+ * `end()`), input keeps flowing and is dropped: unread bytes left in the kernel would make the
+ * final close send an RST.
+ */
+export class IncomingChunks implements AsyncIterable<Uint8Array> {
+  readonly #source: PausableSource;
+  readonly #chunks: Uint8Array[] = [];
+  #outcome: Outcome | undefined;
+  #waiter: Waiter | undefined;
+  #discarding = false;
+  #iterated = false;
+
+  constructor(source: PausableSource) {
+    this.#source = source;
+  }
+
+  /** Bytes in chunks that arrived but were not yet taken by the consumer. */
+  get queuedBytes(): number {
+    return this.#chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.#discarding || this.#outcome !== undefined) return;
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      this.#waiter = undefined;
+      waiter.resolve({ done: false, value: chunk });
+      return;
+    }
+    this.#chunks.push(chunk);
+    this.#source.pause();
+  }
+
+  /** A clean end of stream; yielded after the queued chunks. Later outcomes are ignored. */
+  finish(): void {
+    this.#settle({ kind: 'end' });
+  }
+
+  /** An abnormal end; thrown after the queued chunks. Ignored when an outcome is already set. */
+  fail(error: ConnectionError): void {
+    this.#settle({ kind: 'error', error });
+  }
+
+  /** Drops queued chunks and all further input, and keeps the source flowing. */
+  discard(): void {
+    this.#discarding = true;
+    this.#chunks.length = 0;
+    this.#source.resume();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    if (this.#iterated) throw new Error('incoming can be iterated only once');
+    this.#iterated = true;
+    return {
+      next: () => this.#next(),
+      return: () => {
+        this.discard();
+        this.finish();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    };
+  }
+
+  #next(): Promise<IteratorResult<Uint8Array>> {
+    const chunk = this.#chunks.shift();
+    if (chunk !== undefined) {
+      if (this.#chunks.length === 0 && this.#outcome === undefined) this.#source.resume();
+      return Promise.resolve({ done: false, value: chunk });
+    }
+    if (this.#outcome?.kind === 'end') return Promise.resolve({ done: true, value: undefined });
+    if (this.#outcome?.kind === 'error') return Promise.reject(this.#outcome.error);
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+      this.#source.resume();
+    });
+  }
+
+  #settle(outcome: Outcome): void {
+    if (this.#outcome !== undefined) return;
+    this.#outcome = outcome;
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    if (waiter === undefined) return;
+    if (outcome.kind === 'end') waiter.resolve({ done: true, value: undefined });
+    else waiter.reject(outcome.error);
+  }
+}

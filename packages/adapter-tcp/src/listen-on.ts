@@ -1,0 +1,23 @@
+import type { Server } from 'node:net';
+import { ListenError } from './listen-error.js';
+import type { ListeningAddress } from './listener-options.js';
+
+/** Binds `server`; rejects with a `ListenError` naming the address when that fails. */
+export function listenOn(server: Server, host: string | undefined, port: number): Promise<ListeningAddress> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      const where = host === undefined ? `port ${port}` : `${host} port ${port}`;
+      reject(new ListenError(`cannot listen on ${where}: ${error.message}`, { cause: error }));
+    };
+    server.once('error', onError);
+    server.listen(host === undefined ? { port } : { host, port }, () => {
+      server.off('error', onError);
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new ListenError(`listening on ${String(address)}, which is not a TCP address`));
+        return;
+      }
+      resolve({ host: address.address, port: address.port });
+    });
+  });
+}

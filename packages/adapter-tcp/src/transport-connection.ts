@@ -1,0 +1,126 @@
+import { ConnectionError } from '@faf-replay/core';
+import type { ByteConnection } from '@faf-replay/core';
+import { newConnectionId } from './connection-id.js';
+import type { ResolvedConnectionOptions } from './connection-options.js';
+import { IncomingChunks } from './incoming-chunks.js';
+import type { Transport } from './transport.js';
+import { settlesWithin, waitForDrain } from './wait-for.js';
+
+/**
+ * The `ByteConnection` contract over any `Transport`: backpressure both ways, the slow-reader
+ * drop, and the graceful end (flush, linger while draining input, half-close, bounded wait).
+ * After `end()` starts, `incoming` returns and further input is drained and discarded.
+ */
+export class TransportConnection implements ByteConnection {
+  readonly id: string = newConnectionId();
+  readonly peer: string;
+  readonly #transport: Transport;
+  readonly #options: ResolvedConnectionOptions;
+  readonly #incoming: IncomingChunks;
+  readonly #closed = Promise.withResolvers<undefined>();
+  #isClosed = false;
+  #writeRefusal: ConnectionError | undefined;
+  #lastFlush: Promise<void> = Promise.resolve();
+  #ending: Promise<void> | undefined;
+
+  constructor(transport: Transport, peer: string, options: ResolvedConnectionOptions) {
+    this.peer = peer;
+    this.#transport = transport;
+    this.#options = options;
+    this.#incoming = new IncomingChunks(transport);
+    transport.start({
+      data: (chunk) => {
+        this.#incoming.push(chunk);
+      },
+      end: () => {
+        this.#incoming.finish();
+      },
+      abort: (error) => {
+        this.#abort(error);
+      },
+      closed: () => {
+        this.#onClosed();
+      },
+    });
+  }
+
+  get incoming(): AsyncIterable<Uint8Array> {
+    return this.#incoming;
+  }
+
+  /** Bytes written but not yet handed to the kernel; stays near the socket's highWaterMark. */
+  get bufferedBytes(): number {
+    return this.#transport.bufferedBytes;
+  }
+
+  /** Resolves once the transport is fully closed, however that happened. */
+  get closed(): Promise<undefined> {
+    return this.#closed.promise;
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.#writeRefusal !== undefined) throw this.#writeRefusal;
+    const flushed = Promise.withResolvers<undefined>();
+    this.#lastFlush = flushed.promise;
+    this.#transport.send(bytes, () => {
+      flushed.resolve(undefined);
+    });
+    const outcome = await waitForDrain(this.#transport.socket, this.#options.slowReaderTimeoutMs);
+    if (outcome === 'timeout') this.#dropSlowReader();
+    if (outcome !== 'drained') throw this.#refusal();
+  }
+
+  end(): Promise<void> {
+    this.#ending ??= this.#endGracefully();
+    return this.#ending;
+  }
+
+  destroy(): void {
+    this.#abort(new ConnectionError('connection destroyed'));
+    this.#transport.terminate();
+  }
+
+  async #endGracefully(): Promise<void> {
+    this.#writeRefusal ??= new ConnectionError('connection is ending');
+    this.#incoming.discard();
+    this.#incoming.finish();
+    if (this.#isClosed) return;
+    const { slowReaderTimeoutMs, lingerMs, closeTimeoutMs } = this.#options;
+    const flush = Promise.race([this.#lastFlush, this.closed]);
+    if (!(await settlesWithin(flush, slowReaderTimeoutMs))) {
+      this.#dropSlowReader();
+      return this.closed;
+    }
+    if (await settlesWithin(this.closed, lingerMs)) return;
+    this.#transport.close();
+    if (!(await settlesWithin(this.closed, closeTimeoutMs))) this.#transport.terminate();
+    return this.closed;
+  }
+
+  #dropSlowReader(): void {
+    const { bufferedBytes } = this.#transport;
+    const { slowReaderTimeoutMs } = this.#options;
+    this.#abort(
+      new ConnectionError(
+        `reader could not keep up: ${bufferedBytes} bytes still unsent after ${slowReaderTimeoutMs} ms`,
+      ),
+    );
+    this.#transport.terminate();
+  }
+
+  /** Why writes fail now; read through a method so no narrowing survives an `await`. */
+  #refusal(): ConnectionError {
+    return this.#writeRefusal ?? new ConnectionError('connection closed');
+  }
+
+  #abort(error: ConnectionError): void {
+    this.#writeRefusal ??= error;
+    this.#incoming.fail(error);
+  }
+
+  #onClosed(): void {
+    this.#isClosed = true;
+    this.#abort(new ConnectionError('connection closed before the end of its stream'));
+    this.#closed.resolve(undefined);
+  }
+}

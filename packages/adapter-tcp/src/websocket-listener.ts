@@ -1,0 +1,163 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { ConnectionError } from '@faf-replay/core';
+import { WebSocketServer } from 'ws';
+import type { WebSocket } from 'ws';
+import { asError } from './as-error.js';
+import { checkDurationMs, resolveConnectionOptions } from './connection-options.js';
+import type { ResolvedConnectionOptions } from './connection-options.js';
+import { formatPeer } from './format-peer.js';
+import { listenOn } from './listen-on.js';
+import { defaultKeepAliveInitialDelayMs } from './listener-options.js';
+import type { ListenerOptions, ListeningAddress } from './listener-options.js';
+import type { TransportConnection } from './transport-connection.js';
+import { WebSocketConnection } from './websocket-connection.js';
+
+/** Options of `WebSocketListener`, on top of `ListenerOptions` and `ConnectionOptions`. */
+export interface WebSocketListenerOptions extends ListenerOptions {
+  /**
+   * Time from TCP accept to a completed upgrade; a client still short of it is disconnected.
+   * Handshakes run concurrently, so a stuck client never delays another. Default 10_000.
+   */
+  readonly handshakeTimeoutMs?: number;
+  /** Largest message a client may send; a larger one ends that connection (close 1009). Default 1 MiB. */
+  readonly maxMessageBytes?: number;
+}
+
+export const defaultHandshakeTimeoutMs = 10_000;
+export const defaultMaxMessageBytes = 1024 * 1024;
+
+/**
+ * Accepts WebSocket connections on any path (the Java client's bridge on port 15001) and hands
+ * each one to `onConnection` as a `ByteConnection`. Plain HTTP requests get a 426.
+ */
+export class WebSocketListener {
+  readonly #options: WebSocketListenerOptions;
+  readonly #connectionOptions: ResolvedConnectionOptions;
+  readonly #handshakeTimeoutMs: number;
+  readonly #onConnection: (connection: TransportConnection) => void;
+  readonly #server: Server;
+  readonly #webSocketServer: WebSocketServer;
+  /** Sockets accepted but not yet upgraded, with their handshake timers. */
+  readonly #handshakes = new Map<Duplex, NodeJS.Timeout>();
+  #openConnections = 0;
+
+  constructor(options: WebSocketListenerOptions, onConnection: (connection: TransportConnection) => void) {
+    this.#options = options;
+    this.#connectionOptions = resolveConnectionOptions(options);
+    this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? defaultHandshakeTimeoutMs;
+    checkDurationMs('handshakeTimeoutMs', this.#handshakeTimeoutMs);
+    this.#onConnection = onConnection;
+    this.#server = createHttpServer(options);
+    this.#webSocketServer = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: checkedMaxMessageBytes(options.maxMessageBytes ?? defaultMaxMessageBytes),
+      // Like the Rust server: no subprotocol is ever selected.
+      handleProtocols: () => false,
+    });
+    this.#server.on('connection', (socket: Socket) => {
+      this.#startHandshake(socket);
+    });
+    this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.#upgrade(request, socket, head);
+    });
+  }
+
+  /** WebSocket connections handed out and not yet closed. */
+  get openConnections(): number {
+    return this.#openConnections;
+  }
+
+  async listen(): Promise<ListeningAddress> {
+    const address = await listenOn(this.#server, this.#options.host, this.#options.port);
+    this.#server.on('error', (error) => this.#options.onError?.(error, 'accept'));
+    return address;
+  }
+
+  /** Stops accepting and drops unfinished handshakes; open connections are left alone. Idempotent. */
+  close(): Promise<void> {
+    if (this.#server.listening) this.#server.close();
+    for (const [socket, timer] of this.#handshakes) {
+      clearTimeout(timer);
+      socket.destroy();
+    }
+    this.#handshakes.clear();
+    return Promise.resolve();
+  }
+
+  #startHandshake(socket: Socket): void {
+    const timer = setTimeout(() => {
+      this.#handshakes.delete(socket);
+      socket.destroy();
+      const message = `${formatPeer('ws', socket)}: handshake not completed within ${this.#handshakeTimeoutMs} ms`;
+      this.#options.onError?.(new ConnectionError(message), 'handshake');
+    }, this.#handshakeTimeoutMs);
+    this.#handshakes.set(socket, timer);
+    socket.once('close', () => {
+      this.#endHandshake(socket);
+    });
+  }
+
+  /** True when `socket` was still waiting for its upgrade, which is now over. */
+  #endHandshake(socket: Duplex): boolean {
+    const timer = this.#handshakes.get(socket);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    this.#handshakes.delete(socket);
+    return true;
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.#handshakes.has(socket) || !(socket instanceof Socket)) {
+      socket.destroy();
+      return;
+    }
+    this.#webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
+      if (this.#endHandshake(socket)) this.#accept(webSocket, socket);
+      else webSocket.terminate();
+    });
+  }
+
+  #accept(webSocket: WebSocket, socket: Socket): void {
+    this.#openConnections++;
+    socket.once('close', () => {
+      this.#openConnections--;
+    });
+    const connection = new WebSocketConnection(webSocket, socket, this.#connectionOptions);
+    try {
+      this.#onConnection(connection);
+    } catch (error) {
+      connection.destroy();
+      this.#options.onError?.(asError(error), 'onConnection');
+    }
+  }
+}
+
+function createHttpServer(options: ListenerOptions): Server {
+  const keepAliveInitialDelayMs = options.keepAliveInitialDelayMs ?? defaultKeepAliveInitialDelayMs;
+  checkDurationMs('keepAliveInitialDelayMs', keepAliveInitialDelayMs);
+  return createServer(
+    {
+      noDelay: true,
+      keepAlive: keepAliveInitialDelayMs > 0,
+      keepAliveInitialDelay: keepAliveInitialDelayMs,
+    },
+    respondUpgradeRequired,
+  );
+}
+
+function respondUpgradeRequired(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(426, { Connection: 'close', Upgrade: 'websocket', 'Content-Type': 'text/plain' });
+  response.end('This port speaks WebSocket only: upgrade required.\n');
+}
+
+function checkedMaxMessageBytes(bytes: number): number {
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new RangeError(`maxMessageBytes must be a positive integer, got ${bytes}`);
+  }
+  return bytes;
+}

@@ -122,7 +122,7 @@ function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Cloc
         journal: new FilePendingStatsJournal({ dir: join(config.storage.spool_path, 'pending-stats') }),
         clock,
         logger,
-        retryMs: 10_000,
+        retryMs: s(database.retry_interval_s),
       }),
   );
   bind<Resources>(tokens.resources, (get) => {

@@ -45,6 +45,8 @@ export const configSchema = z
         password: z.union([z.string(), z.number()]).transform(String).default(''),
         /** ours: the bound of every query. */
         query_timeout_s: seconds.default(10),
+        /** ours: how often refused `game_stats` updates (kept on disk) are retried. */
+        retry_interval_s: seconds.default(10),
       })
       .strict(),
     storage: z

@@ -28,8 +28,11 @@ export interface ReplayToSave {
   readonly body: readonly Uint8Array[];
 }
 
-/** What became of a replay: archived (or found already archived), spooled, lost, or nothing to save. */
-export type SaveResult = 'archived' | 'spooled' | 'lost' | 'empty';
+/**
+ * What became of a replay: archived, found (another replay of the game was already in the
+ * archive, and is left alone with its stats), spooled, lost, or nothing to save.
+ */
+export type SaveResult = 'archived' | 'found' | 'spooled' | 'lost' | 'empty';
 type Archived = Exclude<SaveResult, 'empty'>;
 
 /**
@@ -63,7 +66,9 @@ export class ReplaySaver {
       ticks,
     };
     const archived = await this.#archive(finished, shutdown, log);
-    if (archived !== 'spooled') await this.#recordStats(gameId, ticks, archived === 'archived', log);
+    if (archived === 'archived' || archived === 'lost') {
+      await this.#recordStats(gameId, ticks, archived === 'archived', log);
+    }
     return archived;
   }
 
@@ -81,26 +86,24 @@ export class ReplaySaver {
   }
 
   async #archive(replay: FinishedReplay, shutdown: AbortSignal, log: Logger): Promise<Archived> {
+    let failedBefore = false;
     for (let delayMs = this.#retry.initialMs; ; delayMs = Math.min(delayMs * 2, this.#retry.maxMs)) {
       try {
         const outcome = await this.#deps.archive.save(replay);
         if (outcome.kind === 'saved') {
           this.#deps.events.replaySaved(replay.gameId);
           log.info({ location: outcome.location }, `Saved replay ${replay.gameId}`);
-        } else {
-          log.warn(
-            { location: outcome.location },
-            `Replay ${replay.gameId} was already saved; kept the saved file`,
-          );
+          return 'archived';
         }
-        return 'archived';
+        // A failed attempt may have published the file before failing: then it is ours.
+        if (failedBefore) return 'archived';
+        log.warn({ location: outcome.location }, `Replay ${replay.gameId} was already saved; kept the saved file`);
+        return 'found';
       } catch (error) {
+        failedBefore = true;
         this.#deps.events.replaySaveFailed(replay.gameId);
         if (shutdown.aborted) return this.#spool(replay, error, log);
-        log.error(
-          { err: error, retryInMs: delayMs },
-          `Failed to save replay ${replay.gameId}; kept in memory, retrying`,
-        );
+        log.error({ err: error, retryInMs: delayMs }, `Failed to save replay ${replay.gameId}; kept in memory, retrying`);
         await this.#deps.clock.sleep(delayMs, shutdown);
       }
     }

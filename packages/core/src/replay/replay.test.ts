@@ -261,4 +261,22 @@ describe('Replay saving', () => {
     expect(h.logger.find('was already saved by this server')).toHaveLength(1);
     expect(h.archive.attempts).toEqual([13n]);
   });
+
+  it('leaves a replay another run already archived untouched, with its stats', async () => {
+    const h = new CoreHarness();
+    const earlier = h.connect('P/14/foo\0');
+    earlier.client.send(example);
+    earlier.client.close();
+    await h.clock.advance(seconds(31));
+    const kept = h.archive.replays.get(14n);
+    const restarted = new CoreHarness();
+    restarted.archive.replays.set(14n, kept ?? h.archive.replays.get(0n)!);
+    const again = restarted.connect('P/14/foo\0');
+    again.client.send(example.subarray(0, 20_000));
+    again.client.close();
+    await restarted.clock.advance(seconds(31));
+    expect(restarted.archive.replays.get(14n)).toBe(kept);
+    expect(restarted.stats.records).toEqual([]);
+    expect(restarted.logger.find('was already saved; kept the saved file')).toHaveLength(1);
+  });
 });

@@ -1,0 +1,175 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { readFafReplay, vaultReplayPath } from '@faf-replay/adapter-fs';
+import { createTestDatabase, requireDatabase, suiteTitle } from '@faf-replay/adapter-mysql/testing';
+import type { TestDatabaseConfig } from '@faf-replay/adapter-mysql/testing';
+import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { AppProcess, tempDataDir } from './support/app-process.js';
+import { tcpWriter } from './support/clients.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+
+const example = fixture(fixtureFacts.example.file);
+const rustExampleConfig = fileURLToPath(new URL('../../packages/app/test-resources/rust-example-config.yml', import.meta.url));
+const testDb = await createTestDatabase();
+let apps: AppProcess[] = [];
+
+afterEach(async () => {
+  await Promise.all(apps.map((app) => app.stop('SIGKILL')));
+  apps = [];
+});
+
+afterAll(async () => {
+  if (testDb.available) await testDb.drop();
+});
+
+/** A config file in the Rust server's format, pointed at the test database and a temp vault. */
+async function rustConfigFile(dataDir: string, database: { host: string; port: number; name: string; user: string }) {
+  const file = join(dataDir, 'config.yml');
+  await writeFile(
+    file,
+    `server:
+  port: 0
+  websocket_port: 0
+  prometheus_port: 0
+  worker_threads: 8
+  connection_accept_timeout_s: 21600
+database:
+  pool_size: 8
+  host: ${database.host}
+  port: ${database.port}
+  user: ${database.user}
+  name: ${database.name}
+storage:
+  vault_path: ${join(dataDir, 'vault')}
+  compression_level: 10
+replay:
+  forced_timeout_s: 21600
+  time_with_zero_writers_to_end_replay_s: 1
+  delay_s: 1
+  update_interval_s: 0.1
+  merge_quorum_size: 2
+  stream_comparison_distance_b: 4096
+`,
+  );
+  return file;
+}
+
+async function startFafApp(dataDir: string, database: TestDatabaseConfig | (TestDatabaseConfig & { port: number })) {
+  const file = await rustConfigFile(dataDir, database);
+  const app = await AppProcess.start(
+    ['--log.format=json', '--log.level=debug', '--server.linger_s=0.05', '--database.retry_interval_s=0.5'],
+    { RS_CONFIG_FILE: file, RS_DB_PASSWORD: database.password },
+  );
+  apps.push(app);
+  return app;
+}
+
+async function savedFile(dataDir: string, gameId: bigint, timeoutMs = 15_000): Promise<Buffer> {
+  const path = vaultReplayPath(join(dataDir, 'vault'), gameId);
+  for (const deadline = Date.now() + timeoutMs; ; await delay(50)) {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+async function gameStats(gameId: number) {
+  const rows = await requireDatabase(testDb).query(
+    'SELECT replay_ticks, replay_available FROM game_stats WHERE id = ?',
+    [gameId],
+  );
+  return rows[0];
+}
+
+async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 15_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; ; await delay(100)) {
+    const value = await read();
+    try {
+      expect(value).toEqual(expected);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', testDb), () => {
+  it('saves game 2000 exactly as the Rust server did, and records its ticks', async () => {
+    const db = requireDatabase(testDb);
+    const dataDir = tempDataDir();
+    await db.query('UPDATE game_stats SET replay_ticks = NULL, replay_available = 0 WHERE id = 2000');
+    const app = await startFafApp(dataDir, db.config);
+    await tcpWriter(app.ports.tcp, 2000, example, { chunkBytes: 1_000 });
+    const saved = await readFafReplay(await savedFile(dataDir, 2000n));
+    const reference = await readFafReplay(fixture(fixtureFacts.game2000.file));
+    expect(saved.json).toEqual(reference.json);
+    expect(firstDifference(saved.replay, example)).toBe(-1);
+    expect(saved.replay.length).toBe(example.length);
+    await eventually(() => gameStats(2000), { replay_ticks: 1_928, replay_available: 1 });
+  });
+
+  it('saves a coop-style game without player rows with empty teams', async () => {
+    const db = requireDatabase(testDb);
+    const dataDir = tempDataDir();
+    const app = await startFafApp(dataDir, db.config);
+    await tcpWriter(app.ports.tcp, 1070, example);
+    const saved = await readFafReplay(await savedFile(dataDir, 1070n));
+    expect(saved.json).toMatchObject({ uid: 1070, teams: {}, num_players: 0 });
+    expect(saved.json['metadata_origin']).toBeUndefined();
+    await eventually(() => gameStats(1070), { replay_ticks: 1_928, replay_available: 1 });
+  });
+
+  it('saves the replay while the database is unreachable, and writes its stats once it is back', async () => {
+    const db = requireDatabase(testDb);
+    const dataDir = tempDataDir();
+    await db.query('UPDATE game_stats SET replay_ticks = NULL, replay_available = 0 WHERE id = 2001');
+    const proxy = new TcpProxy({ host: db.config.host, port: db.config.port });
+    const proxyPort = await proxy.up();
+    const app = await startFafApp(dataDir, { ...db.config, host: '127.0.0.1', port: proxyPort });
+    const writer = await tcpWriter(app.ports.tcp, 2001, example.subarray(0, 20_000), { end: false });
+    await delay(200);
+    await proxy.down();
+    writer.end(example.subarray(20_000));
+    const saved = await readFafReplay(await savedFile(dataDir, 2001n));
+    expect(firstDifference(saved.replay, example)).toBe(-1);
+    expect(saved.json).toMatchObject({ uid: 2001, metadata_origin: 'scfa-header', mapname: 'scmp_016' });
+    await app.waitForLog((line) => line.msg.includes('Failed to save ticks of game 2001'));
+    expect(await gameStats(2001)).toEqual({ replay_ticks: null, replay_available: 0 });
+    await proxy.up();
+    await eventually(() => gameStats(2001), { replay_ticks: 1_928, replay_available: 1 });
+    await proxy.down();
+  });
+
+  it('leaves an already-saved replay and its database row untouched on a second run', async () => {
+    const db = requireDatabase(testDb);
+    const dataDir = tempDataDir();
+    const first = await startFafApp(dataDir, db.config);
+    await tcpWriter(first.ports.tcp, 1000, example);
+    const original = await savedFile(dataDir, 1000n);
+    await eventually(() => gameStats(1000), { replay_ticks: 1_928, replay_available: 1 });
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const second = await startFafApp(dataDir, db.config);
+    await tcpWriter(second.ports.tcp, 1000, example.subarray(0, 20_000));
+    await second.waitForLog((line) => line.msg === 'Replay 1000 was already saved; kept the saved file');
+    expect((await savedFile(dataDir, 1000n)).equals(original)).toBe(true);
+    expect(await gameStats(1000)).toEqual({ replay_ticks: 1_928, replay_available: 1 });
+  });
+});
+
+describe('drop-in configuration', () => {
+  it("starts from the Rust server's documented config file, unchanged", async () => {
+    const app = await AppProcess.start([], { RS_CONFIG_FILE: rustExampleConfig, RS_DB_PASSWORD: 'banana' });
+    apps.push(app);
+    expect(app.ports).toEqual({ tcp: 15_000, websocket: 15_001, metrics: 8_001 });
+    const ready = await fetch(`http://127.0.0.1:${app.ports.metrics}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(app.logs.find((line) => line.msg === 'faf-replay-server listening')?.['mode']).toBe('faf');
+    expect(await app.stop('SIGTERM')).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+import { exitCodes } from './command-context.js';
+
+export type CliErrorCode =
+  | 'USAGE'
+  | 'FILE_UNREADABLE'
+  | 'FILE_EXISTS'
+  | 'FILE_UNWRITABLE'
+  | 'REPLAY_FILE_INVALID'
+  | 'STREAM_CORRUPT'
+  | 'SERVER_UNREACHABLE'
+  | 'GAME_NOT_RUNNING'
+  | 'CONNECTION_FAILED';
+
+/**
+ * A failure the user can act on: bad arguments or bad input. Its message is printed as is, so it
+ * names the file, server or option at fault; anything else that escapes a command is a bug.
+ */
+export class CliError extends Error {
+  readonly code: CliErrorCode;
+
+  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CliError';
+    this.code = code;
+  }
+
+  get exitCode(): number {
+    return this.code === 'USAGE' ? exitCodes.usage : exitCodes.failed;
+  }
+}
+
+export function usageError(message: string): CliError {
+  return new CliError('USAGE', message);
+}

@@ -17,7 +17,9 @@ export function analyzeStream(stream: Uint8Array, source: string): StreamAnalysi
     header = decodeScfaHeader(stream);
   } catch (error) {
     if (!(error instanceof ScfaHeaderDecodeError)) throw error;
-    throw new CliError('STREAM_CORRUPT', `${source} is not a replay stream: ${error.message}`, { cause: error });
+    throw new CliError('STREAM_CORRUPT', `${source} is not a replay stream: ${error.message}`, {
+      cause: error,
+    });
   }
   const walker = new BodyFrameWalker();
   walker.push(stream.subarray(header.headerBytes));

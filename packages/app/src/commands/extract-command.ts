@@ -31,14 +31,21 @@ export function extractCommand(argv: readonly string[], context: CommandContext)
     if (values.output === undefined) throw usageError('missing -o <out.scfareplay>');
     const file = await loadReplayFile(input);
     if (file.faf === null) {
-      throw new CliError('REPLAY_FILE_INVALID', `${input} is already a raw replay stream: nothing to extract`);
+      throw new CliError(
+        'REPLAY_FILE_INVALID',
+        `${input} is already a raw replay stream: nothing to extract`,
+      );
     }
     const force = values.force === true;
     await writeOutputFile(values.output, file.stream, force);
-    context.stdout.write(`wrote ${values.output}: ${formatCount(file.stream.length)} bytes (raw replay stream)\n`);
+    context.stdout.write(
+      `wrote ${values.output}: ${formatCount(file.stream.length)} bytes (raw replay stream)\n`,
+    );
     if (values.header !== undefined) {
       await writeOutputFile(values.header, `${file.faf.jsonLine}\n`, force);
-      context.stdout.write(`wrote ${values.header}: the JSON header of .fafreplay version ${file.faf.version}\n`);
+      context.stdout.write(
+        `wrote ${values.header}: the JSON header of .fafreplay version ${file.faf.version}\n`,
+      );
     }
     return exitCodes.ok;
   });

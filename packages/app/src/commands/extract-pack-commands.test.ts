@@ -9,7 +9,10 @@ import { extractCommand } from './extract-command.js';
 import { packCommand } from './pack-command.js';
 import { capturedContext } from './testing/captured-output.js';
 
-async function run(command: Command, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(
+  command: Command,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const context = capturedContext();
   const code = await command(argv, context);
   return { code, stdout: context.stdout.text, stderr: context.stderr.text };
@@ -24,7 +27,14 @@ describe('faf-replay extract', () => {
     const dir = tempDir();
     const out = join(dir, 'game.scfareplay');
     const header = join(dir, 'game.json');
-    const result = await run(extractCommand, fixturePath(fixtureFacts.game2000.file), '-o', out, '--header', header);
+    const result = await run(
+      extractCommand,
+      fixturePath(fixtureFacts.game2000.file),
+      '-o',
+      out,
+      '--header',
+      header,
+    );
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toContain(`wrote ${out}: 43,544 bytes`);
     expect(firstDifference(readFileSync(out), fixture(fixtureFacts.example.file))).toBe(-1);
@@ -40,7 +50,10 @@ describe('faf-replay extract', () => {
     expect([raw.code, raw.stderr]).toEqual([1, expect.stringContaining('is already a raw replay stream')]);
     expect((await run(extractCommand, '/nonexistent.fafreplay', '-o', out)).stderr).toContain('no such file');
     const exists = await run(extractCommand, fixturePath(fixtureFacts.game2000.file), '-o', out);
-    expect([exists.code, exists.stderr]).toEqual([1, expect.stringContaining('the file exists (use --force')]);
+    expect([exists.code, exists.stderr]).toEqual([
+      1,
+      expect.stringContaining('the file exists (use --force'),
+    ]);
     expect(readFileSync(out, 'utf8')).toBe('keep me');
     expect((await run(extractCommand, fixturePath(fixtureFacts.game2000.file))).code).toBe(2);
   });
@@ -50,7 +63,9 @@ describe('faf-replay pack', () => {
   it('round-trips extract: same JSON line byte for byte, same stream', async () => {
     const dir = tempDir();
     const [raw, header, packed] = [join(dir, 'r.scfareplay'), join(dir, 'h.json'), join(dir, 'p.fafreplay')];
-    expect((await run(extractCommand, fixturePath(fixtureFacts.vault.file), '-o', raw, '--header', header)).code).toBe(0);
+    expect(
+      (await run(extractCommand, fixturePath(fixtureFacts.vault.file), '-o', raw, '--header', header)).code,
+    ).toBe(0);
     const result = await run(packCommand, raw, '-o', packed, '--header', header, '--compression-level', '3');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const original = await readFafReplay(fixture(fixtureFacts.vault.file));
@@ -61,7 +76,14 @@ describe('faf-replay pack', () => {
 
   it('derives the JSON header from the stream as standalone mode does', async () => {
     const packed = join(tempDir(), 'p.fafreplay');
-    const result = await run(packCommand, fixturePath(fixtureFacts.example.file), '-o', packed, '--game-id', '2000');
+    const result = await run(
+      packCommand,
+      fixturePath(fixtureFacts.example.file),
+      '-o',
+      packed,
+      '--game-id',
+      '2000',
+    );
     expect(result.code).toBe(0);
     const file = await readFafReplay(readFileSync(packed));
     expect(file.version).toBe(2);
@@ -83,7 +105,9 @@ describe('faf-replay pack', () => {
     expect((await run(packCommand, raw, '-o', join(dir, 'a.fafreplay'))).code).toBe(0);
     expect((await readFafReplay(readFileSync(join(dir, 'a.fafreplay')))).json['uid']).toBe(8_468_507);
     writeFileSync(join(dir, 'h.json'), '{\n  "uid": 5,\n  "title": "mine"\n}\n');
-    expect((await run(packCommand, raw, '-o', join(dir, 'b.fafreplay'), '--header', join(dir, 'h.json'))).code).toBe(0);
+    expect(
+      (await run(packCommand, raw, '-o', join(dir, 'b.fafreplay'), '--header', join(dir, 'h.json'))).code,
+    ).toBe(0);
     const file = await readFafReplay(readFileSync(join(dir, 'b.fafreplay')));
     expect(file.jsonLine).toBe('{"uid":5,"title":"mine","version":2,"compression":"zstd"}');
   });
@@ -92,13 +116,23 @@ describe('faf-replay pack', () => {
     ['a corrupt stream', (dir: string) => [write(dir, 'x.scfareplay', 'garbage')], 'is not a replay stream'],
     [
       'a truncated body',
-      (dir: string) => [write(dir, '1.scfareplay', fixture(fixtureFacts.example.file).subarray(0, fixtureFacts.example.bytes - 2))],
+      (dir: string) => [
+        write(
+          dir,
+          '1.scfareplay',
+          fixture(fixtureFacts.example.file).subarray(0, fixtureFacts.example.bytes - 2),
+        ),
+      ],
       'the body is truncated',
     ],
     ['a .fafreplay input', () => [fixturePath(fixtureFacts.game2000.file)], 'is already a .fafreplay file'],
     [
       'a header of another version',
-      (dir: string) => [fixturePath(fixtureFacts.example.file), '--header', write(dir, 'h.json', '{"version":1}')],
+      (dir: string) => [
+        fixturePath(fixtureFacts.example.file),
+        '--header',
+        write(dir, 'h.json', '{"version":1}'),
+      ],
       '"version" must be 2',
     ],
     [
@@ -115,7 +149,9 @@ describe('faf-replay pack', () => {
   it('exits 2 on bad options', async () => {
     const example = fixturePath(fixtureFacts.example.file);
     const out = join(tempDir(), 'o.fafreplay');
-    expect((await run(packCommand, example, '-o', out, '--compression-level', '30')).stderr).toContain('1 to 22');
+    expect((await run(packCommand, example, '-o', out, '--compression-level', '30')).stderr).toContain(
+      '1 to 22',
+    );
     expect((await run(packCommand, example, '-o', out)).stderr).toContain('give --game-id');
     expect((await run(packCommand, example, '-o', out, '--game-id', '-3')).code).toBe(2);
     expect((await run(packCommand, example)).stderr).toContain('missing -o');

@@ -14,6 +14,10 @@ describe('format', () => {
     expect(formatCount(5_591_255)).toBe('5,591,255');
     expect(formatClock(1_928)).toBe('03:12');
     expect(formatClock(39_000)).toBe('1:05:00');
-    expect([formatBytes(812), formatBytes(42_500), formatBytes(5_591_255)]).toEqual(['812 B', '42.5 KB', '5.6 MB']);
+    expect([formatBytes(812), formatBytes(42_500), formatBytes(5_591_255)]).toEqual([
+      '812 B',
+      '42.5 KB',
+      '5.6 MB',
+    ]);
   });
 });

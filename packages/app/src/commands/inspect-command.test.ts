@@ -45,7 +45,11 @@ describe('faf-replay inspect', () => {
     expect(report.fafreplayVersion).toBe(2);
     expect(report.jsonHeader).toMatchObject({ uid: 8653680, mapname: 'scmp_009' });
     expect(report.streamBytes).toBe(fixtureFacts.vault.streamBytes);
-    expect(report.scfaHeader).toMatchObject({ bytes: fixtureFacts.vault.headerBytes, mapName: 'scmp_009', mods: [] });
+    expect(report.scfaHeader).toMatchObject({
+      bytes: fixtureFacts.vault.headerBytes,
+      mapName: 'scmp_009',
+      mods: [],
+    });
     expect(report.scfaHeader.players).toHaveLength(8);
     expect(report.scfaHeader.armies[2]).toEqual({
       index: 3,
@@ -70,7 +74,11 @@ describe('faf-replay inspect', () => {
   it('reads a raw stream and the server-saved file of the same game alike: 1,928 ticks', async () => {
     const raw = await inspectJson(fixturePath(fixtureFacts.example.file));
     const saved = await inspectJson(fixturePath(fixtureFacts.game2000.file));
-    expect(raw).toMatchObject({ fafreplayVersion: null, jsonHeader: null, streamBytes: fixtureFacts.example.bytes });
+    expect(raw).toMatchObject({
+      fafreplayVersion: null,
+      jsonHeader: null,
+      streamBytes: fixtureFacts.example.bytes,
+    });
     expect(saved.jsonHeader).toMatchObject({ uid: 2000 });
     expect([raw.body.ticks, saved.body.ticks]).toEqual([1_928, 1_928]);
     expect(saved.scfaHeader).toEqual(raw.scfaHeader);
@@ -86,9 +94,21 @@ describe('faf-replay inspect', () => {
   });
 
   it.each([
-    ['a missing file', () => '/nonexistent/replay.fafreplay', 'cannot read /nonexistent/replay.fafreplay: no such file'],
-    ['a corrupt .fafreplay', () => tempFile('x.fafreplay', Buffer.from('{"version":2}\nnot zstd')), 'is not a valid .fafreplay file'],
-    ['a file that is no replay', () => tempFile('x.scfareplay', Buffer.from('hello')), 'is not a replay stream'],
+    [
+      'a missing file',
+      () => '/nonexistent/replay.fafreplay',
+      'cannot read /nonexistent/replay.fafreplay: no such file',
+    ],
+    [
+      'a corrupt .fafreplay',
+      () => tempFile('x.fafreplay', Buffer.from('{"version":2}\nnot zstd')),
+      'is not a valid .fafreplay file',
+    ],
+    [
+      'a file that is no replay',
+      () => tempFile('x.scfareplay', Buffer.from('hello')),
+      'is not a replay stream',
+    ],
   ])('exits 1 with a clear message on %s', async (_, path, message) => {
     const { code, stdout, stderr } = await inspect(path());
     expect(code).toBe(1);

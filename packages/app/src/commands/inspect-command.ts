@@ -27,7 +27,9 @@ export function inspectCommand(argv: readonly string[], context: CommandContext)
     const file = await loadReplayFile(path);
     const analysis = analyzeStream(file.stream, path);
     const report = inspectReport(file, analysis);
-    context.stdout.write(`${values.json === true ? inspectReportJson(report) : renderInspectReport(report)}\n`);
+    context.stdout.write(
+      `${values.json === true ? inspectReportJson(report) : renderInspectReport(report)}\n`,
+    );
     const problem = bodyProblem(analysis.body);
     if (problem === null) return exitCodes.ok;
     context.stderr.write(`faf-replay inspect: ${path}: ${problem}\n`);

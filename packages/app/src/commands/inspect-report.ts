@@ -24,7 +24,11 @@ export interface ModReport {
 
 /** What `faf-replay inspect --json` prints (one object). */
 export interface InspectReport {
-  readonly file: { readonly path: string; readonly bytes: number; readonly format: 'fafreplay' | 'scfareplay' };
+  readonly file: {
+    readonly path: string;
+    readonly bytes: number;
+    readonly format: 'fafreplay' | 'scfareplay';
+  };
   readonly fafreplayVersion: 1 | 2 | null;
   readonly jsonHeader: Readonly<Record<string, unknown>> | null;
   readonly streamBytes: number;
@@ -134,7 +138,7 @@ function modsOf(mods: LuaValue): ModReport[] {
   });
 }
 
-function stringField(table: LuaValue, key: string): string | null {
+function stringField(table: LuaValue | undefined, key: string): string | null {
   const value = luaField(table, key);
   return typeof value === 'string' ? value : null;
 }

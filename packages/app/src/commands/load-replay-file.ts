@@ -8,7 +8,11 @@ export interface ReplayFile {
   readonly fileBytes: number;
   readonly format: 'fafreplay' | 'scfareplay';
   /** The `.fafreplay` JSON line and its version; null for a raw stream. */
-  readonly faf: { readonly version: 1 | 2; readonly jsonLine: string; readonly json: Readonly<Record<string, unknown>> } | null;
+  readonly faf: {
+    readonly version: 1 | 2;
+    readonly jsonLine: string;
+    readonly json: Readonly<Record<string, unknown>>;
+  } | null;
   /** The raw replay stream: SCFA header then body. */
   readonly stream: Uint8Array;
 }
@@ -21,7 +25,8 @@ const OPEN_BRACE = 0x7b;
  */
 export async function loadReplayFile(path: string): Promise<ReplayFile> {
   const bytes = await readInput(path);
-  if (bytes[0] !== OPEN_BRACE) return { path, fileBytes: bytes.length, format: 'scfareplay', faf: null, stream: bytes };
+  if (bytes[0] !== OPEN_BRACE)
+    return { path, fileBytes: bytes.length, format: 'scfareplay', faf: null, stream: bytes };
   try {
     const file = await readFafReplay(bytes);
     const faf = { version: file.version, jsonLine: file.jsonLine, json: file.json };

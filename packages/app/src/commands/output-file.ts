@@ -4,7 +4,11 @@ import { CliError } from './cli-error.js';
 import { describeFsError } from './load-replay-file.js';
 
 /** Writes a whole output file; an existing file is kept unless `force`. */
-export async function writeOutputFile(path: string, data: Uint8Array | string, force: boolean): Promise<void> {
+export async function writeOutputFile(
+  path: string,
+  data: Uint8Array | string,
+  force: boolean,
+): Promise<void> {
   try {
     await writeFile(path, data, { flag: force ? 'w' : 'wx' });
   } catch (error) {

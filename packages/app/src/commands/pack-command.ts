@@ -65,7 +65,8 @@ async function jsonLineFor(
   file: ReplayFile,
   analysis: StreamAnalysis,
 ): Promise<string> {
-  if (headerFile !== undefined) return jsonLineFromText((await readInput(headerFile)).toString('utf8'), headerFile);
+  if (headerFile !== undefined)
+    return jsonLineFromText((await readInput(headerFile)).toString('utf8'), headerFile);
   const ticks = analysis.body.status === 'ok' ? analysis.body.ticks : 0;
   return derivedJsonLine({
     gameId: gameIdFor(gameIdOption, file.path),

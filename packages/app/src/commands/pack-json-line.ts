@@ -16,7 +16,9 @@ export function jsonLineFromText(text: string, source: string): string {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new CliError('REPLAY_FILE_INVALID', `${source} is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new CliError('REPLAY_FILE_INVALID', `${source} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new CliError('REPLAY_FILE_INVALID', `${source} must hold a JSON object`);
@@ -24,7 +26,10 @@ export function jsonLineFromText(text: string, source: string): string {
   const json = parsed as Record<string, unknown>;
   for (const [key, value] of Object.entries(REQUIRED)) {
     if (key in json && json[key] !== value) {
-      throw new CliError('REPLAY_FILE_INVALID', `${source}: "${key}" must be ${JSON.stringify(value)} (pack writes version 2, zstd)`);
+      throw new CliError(
+        'REPLAY_FILE_INVALID',
+        `${source}: "${key}" must be ${JSON.stringify(value)} (pack writes version 2, zstd)`,
+      );
     }
   }
   const line = text.trim();
@@ -54,7 +59,8 @@ export function derivedJsonLine(facts: DerivedHeaderFacts): string {
 /** A game id from `--game-id`, or else from a file named after its game (`8468507.scfareplay`). */
 export function gameIdFor(option: string | undefined, path: string): GameId {
   const text = option ?? /^(\d+)\./.exec(basename(path))?.[1];
-  if (text === undefined) throw usageError(`cannot tell the game id from the file name ${path}: give --game-id`);
+  if (text === undefined)
+    throw usageError(`cannot tell the game id from the file name ${path}: give --game-id`);
   return parseGameId(text);
 }
 

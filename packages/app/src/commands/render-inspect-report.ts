@@ -8,11 +8,16 @@ export function renderInspectReport(report: InspectReport): string {
 
 function fileLines(report: InspectReport): string[] {
   const { file } = report;
-  const kind = report.fafreplayVersion === null ? 'raw replay stream' : `.fafreplay version ${report.fafreplayVersion}`;
+  const kind =
+    report.fafreplayVersion === null ? 'raw replay stream' : `.fafreplay version ${report.fafreplayVersion}`;
   const lines = [`${file.path}: ${kind}, ${formatCount(file.bytes)} bytes`];
   if (report.jsonHeader !== null) {
     lines.push(`  stream             ${formatCount(report.streamBytes)} bytes`, 'JSON header');
-    lines.push(...JSON.stringify(report.jsonHeader, null, 2).split('\n').map((line) => `  ${line}`));
+    lines.push(
+      ...JSON.stringify(report.jsonHeader, null, 2)
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
   }
   return lines;
 }
@@ -28,7 +33,10 @@ function headerLines(report: InspectReport): string[] {
     ...(header.victory === null ? [] : [field('victory', header.victory)]),
     field('seed', String(header.seed)),
     field('cheats', header.cheatsEnabled ? 'enabled' : 'off'),
-    field(`players (${header.players.length})`, header.players.map((player) => player.name).join(', ') || 'none'),
+    field(
+      `players (${header.players.length})`,
+      header.players.map((player) => player.name).join(', ') || 'none',
+    ),
     `  armies (${header.armies.length})`,
     ...header.armies.map(armyLine),
     field(`mods (${header.mods.length})`, header.mods.length === 0 ? 'none' : ''),
@@ -40,7 +48,10 @@ function bodyLines(body: BodyReport): string[] {
   const lines = [`Body: ${formatCount(body.bytes)} bytes`];
   if (body.problem !== null) {
     lines.push(
-      field('status', `${body.status} at body offset ${formatCount(body.problem.offset)}: ${body.problem.reason}`),
+      field(
+        'status',
+        `${body.status} at body offset ${formatCount(body.problem.offset)}: ${body.problem.reason}`,
+      ),
       field('ticks before', formatCount(body.problem.ticksBefore)),
     );
     return lines;
@@ -48,7 +59,10 @@ function bodyLines(body: BodyReport): string[] {
   lines.push(
     field('frames', formatCount(body.frames ?? 0)),
     field('ticks', `${formatCount(body.ticks ?? 0)} (${body.gameTime ?? ''} of game time)`),
-    field('ends with EndGame', body.endsWithEndGame === true ? 'yes (the game ended)' : 'no (the recording stopped)'),
+    field(
+      'ends with EndGame',
+      body.endsWithEndGame === true ? 'yes (the game ended)' : 'no (the recording stopped)',
+    ),
   );
   return lines;
 }

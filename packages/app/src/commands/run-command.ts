@@ -10,7 +10,9 @@ interface ParseConfig<T extends ParseArgsOptionsConfig> {
   strict: true;
 }
 
-export type ParsedCommandLine<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<ParseConfig<T>>>;
+export type ParsedCommandLine<T extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<ParseConfig<T>>
+>;
 
 /** `node:util` parseArgs, strict, with its complaints turned into usage errors. */
 export function parseCommandLine<const T extends ParseArgsOptionsConfig>(
@@ -55,7 +57,12 @@ export async function runCommand(
 /** Exactly one positional argument per name, named in the message when some are missing or extra. */
 export function positionalsOf(positionals: readonly string[], names: readonly string[]): string[] {
   if (positionals.length < names.length) {
-    throw usageError(`missing ${names.slice(positionals.length).map((n) => `<${n}>`).join(' ')}`);
+    throw usageError(
+      `missing ${names
+        .slice(positionals.length)
+        .map((n) => `<${n}>`)
+        .join(' ')}`,
+    );
   }
   if (positionals.length > names.length) {
     throw usageError(`unexpected argument "${positionals[names.length] ?? ''}"`);

@@ -21,7 +21,9 @@ export class CapturedOutput implements TextOutput {
 }
 
 /** A command context whose outputs are captured. */
-export function capturedContext(options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {}): CommandContext & {
+export function capturedContext(
+  options: { signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+): CommandContext & {
   readonly stdout: CapturedOutput;
   readonly stderr: CapturedOutput;
 } {

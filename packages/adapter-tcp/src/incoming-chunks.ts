@@ -38,7 +38,7 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
   }
 
   push(chunk: Uint8Array): void {
-    if (this.#discarding || this.#outcome !== undefined) return;
+    if (this.#discarding || this.#outcome !== undefined || chunk.length === 0) return;
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;

@@ -9,7 +9,14 @@ import type { ConnectionOptions } from './connection-options.js';
 import { SocketConnection } from './socket-connection.js';
 import { TcpListener } from './tcp-listener.js';
 import type { TcpListenerOptions } from './tcp-listener.js';
-import { ConnectionInbox, collectIncoming, connectTcp, readToEnd } from './testing/index.js';
+import {
+  ConnectionInbox,
+  PatternSender,
+  collectIncoming,
+  connectTcp,
+  readToEnd,
+  receivePattern,
+} from './testing/index.js';
 import type { TransportConnection } from './transport-connection.js';
 
 const example = fixture(fixtureFacts.example.file);
@@ -210,76 +217,21 @@ describe('SocketConnection on a socket of any server', () => {
 
   it('stops reading from a client while the consumer lags, then delivers everything in order', async () => {
     const { client, serverSocket, connection } = await rawPair();
-    const sender = new PatternSender(client);
-    const sending = sender.sendUntilStalled(512 * 1024 * 1024);
+    const sender = new PatternSender((chunk) =>
+      client.write(chunk) ? Promise.resolve() : once(client, 'drain'),
+    );
+    const sending = sender.sendUntilStalled(128 * 1024 * 1024);
     await sender.stalled;
-    expect(sender.sentBytes).toBeLessThan(512 * 1024 * 1024);
+    expect(sender.sentBytes).toBeLessThan(128 * 1024 * 1024);
     expect(serverSocket.isPaused()).toBe(true);
     expect(serverSocket.readableLength).toBeLessThanOrEqual(serverSocket.readableHighWaterMark);
 
-    const receiving = receivePattern(connection);
+    const receiving = receivePattern(connection.incoming);
     await sending;
     client.end();
     expect(await receiving).toEqual({ bytes: sender.sentBytes, firstWrongOffset: -1 });
   });
 });
-
-/** Byte `i` of the stream is `i % 251`: a chunk of 251 × 256 bytes always starts at pattern 0. */
-const patternChunk = Buffer.from(Array.from({ length: 251 * 256 }, (_, i) => i % 251));
-
-class PatternSender {
-  readonly #client: Socket;
-  readonly #stalled = Promise.withResolvers<undefined>();
-  #isStalled = false;
-  sentBytes = 0;
-
-  constructor(client: Socket) {
-    this.#client = client;
-  }
-
-  /** Resolves once no progress was made for 300 ms: the receiver stopped reading. */
-  get stalled(): Promise<undefined> {
-    return this.#stalled.promise;
-  }
-
-  /** Sends until `limitBytes`, or until stalled (then it finishes the write it was waiting on). */
-  async sendUntilStalled(limitBytes: number): Promise<void> {
-    let progressAt = performance.now();
-    const watch = setInterval(() => {
-      if (performance.now() - progressAt > 300) this.#stall();
-    }, 50);
-    try {
-      while (this.sentBytes < limitBytes && !this.#isStalled) {
-        const accepted = this.#client.write(patternChunk);
-        this.sentBytes += patternChunk.length;
-        if (!accepted) await new Promise((resolve) => this.#client.once('drain', resolve));
-        progressAt = performance.now();
-      }
-    } finally {
-      clearInterval(watch);
-      this.#stall();
-    }
-  }
-
-  #stall(): void {
-    this.#isStalled = true;
-    this.#stalled.resolve(undefined);
-  }
-}
-
-async function receivePattern(
-  connection: TransportConnection,
-): Promise<{ bytes: number; firstWrongOffset: number }> {
-  let offset = 0;
-  let firstWrongOffset = -1;
-  for await (const chunk of connection.incoming) {
-    for (let i = 0; i < chunk.length && firstWrongOffset === -1; i++) {
-      if (chunk[i] !== (offset + i) % 251) firstWrongOffset = offset + i;
-    }
-    offset += chunk.length;
-  }
-  return { bytes: offset, firstWrongOffset };
-}
 
 /** Polls `condition` once per event-loop turn until it holds (the test timeout bounds it). */
 async function until(condition: () => boolean): Promise<void> {

@@ -4,7 +4,8 @@ import { newConnectionId } from './connection-id.js';
 import type { ResolvedConnectionOptions } from './connection-options.js';
 import { IncomingChunks } from './incoming-chunks.js';
 import type { Transport } from './transport.js';
-import { settlesWithin, waitForDrain } from './wait-for.js';
+import { settlesWithin } from './settles-within.js';
+import { waitForDrain } from './wait-for-drain.js';
 
 /**
  * The `ByteConnection` contract over any `Transport`: backpressure both ways, the slow-reader

@@ -6,3 +6,4 @@ export { connectTcp, readToEnd } from './connect-tcp.js';
 export type { ReadToEnd } from './connect-tcp.js';
 export { openWebSocket, receiveMessages } from './open-web-socket.js';
 export type { ReceivedMessages } from './open-web-socket.js';
+export { PatternSender, receivePattern } from './pattern-sender.js';

@@ -1,24 +1,5 @@
 import type { Socket } from 'node:net';
 
-/** Resolves `true` when `promise` settles within `timeoutMs`, `false` otherwise. */
-export async function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, false);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      expired,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export type DrainOutcome = 'drained' | 'closed' | 'timeout';
 
 /** Waits until `socket` can take more data, it closes, or `timeoutMs` passes. */

@@ -1,0 +1,166 @@
+import { once } from 'node:events';
+import { get } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import {
+  ConnectionInbox,
+  connectTcp,
+  openWebSocket,
+  receiveMessages,
+  requireIpv6Loopback,
+} from './testing/index.js';
+import type { TransportConnection } from './transport-connection.js';
+import { WebSocketListener } from './websocket-listener.js';
+import type { WebSocketListenerOptions } from './websocket-listener.js';
+
+const example = fixture(fixtureFacts.example.file);
+
+const listeners: WebSocketListener[] = [];
+const clients: (WebSocket | Socket)[] = [];
+let inbox: ConnectionInbox<TransportConnection>;
+
+beforeEach(() => {
+  inbox = new ConnectionInbox();
+});
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) {
+    if ('terminate' in client) client.terminate();
+    else client.destroy();
+  }
+  inbox.destroyAll();
+  await Promise.all(listeners.splice(0).map((listener) => listener.close()));
+});
+
+async function startListener(options: Partial<WebSocketListenerOptions> = {}): Promise<{
+  listener: WebSocketListener;
+  port: number;
+}> {
+  const listener = new WebSocketListener(
+    { host: '127.0.0.1', port: 0, lingerMs: 0, ...options },
+    inbox.accept,
+  );
+  listeners.push(listener);
+  const { port } = await listener.listen();
+  return { listener, port };
+}
+
+async function open(url: string): Promise<WebSocket> {
+  const client = await openWebSocket(url);
+  clients.push(client);
+  return client;
+}
+
+async function connectRaw(port: number): Promise<Socket> {
+  const socket = await connectTcp(port);
+  clients.push(socket);
+  return socket;
+}
+
+/** Header one way, the example fixture back as binary messages, then a clean close both ways. */
+async function expectWorkingConnection(client: WebSocket, connection: TransportConnection): Promise<void> {
+  const receiving = receiveMessages(client);
+  const incoming = connection.incoming[Symbol.asyncIterator]();
+  client.send('G/1/a.SCFAreplay\0');
+  expect(await incoming.next()).toEqual({ done: false, value: Buffer.from('G/1/a.SCFAreplay\0') });
+  await connection.write(example);
+  await connection.end();
+  expect(await incoming.next()).toEqual({ done: true, value: undefined });
+  const { messages, closeCode } = await receiving;
+  expect(closeCode).toBe(1000);
+  expect(firstDifference(Buffer.concat(messages), example)).toBe(-1);
+}
+
+describe('WebSocketListener', () => {
+  it('accepts any path and reports the actual port', async () => {
+    const { listener, port } = await startListener();
+    const client = await open(`ws://127.0.0.1:${port}/12345/Some%20Player.SCFAreplay?token=1-abc`);
+    const connection = await inbox.next();
+    expect(connection.peer).toMatch(/^ws 127\.0\.0\.1:\d+$/);
+    expect(listener.openConnections).toBe(1);
+    await expectWorkingConnection(client, connection);
+    expect(listener.openConnections).toBe(0);
+  });
+
+  it('answers a plain HTTP request with 426 Upgrade Required', async () => {
+    const { port } = await startListener();
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: '/' }, resolve).once('error', reject);
+    });
+    response.resume();
+    expect(response.statusCode).toBe(426);
+    expect(response.headers.upgrade).toBe('websocket');
+  });
+
+  it('runs handshakes concurrently: stuck clients neither delay others nor stay past the timeout', async () => {
+    const handshakeTimeoutMs = 1000;
+    const errors: [Error, string][] = [];
+    const { port } = await startListener({
+      handshakeTimeoutMs,
+      onError: (error, context) => errors.push([error, context]),
+    });
+    const silent = await connectRaw(port);
+    const partial = await connectRaw(port);
+    partial.write('GET /1/x.SCFAreplay HTTP/1.1\r\nHost: replay\r\nUpgrade: websocket\r\n');
+    const stuckClosed = Promise.all([once(silent, 'close'), once(partial, 'close')]);
+    const stuckAt = performance.now();
+
+    const client = await open(`ws://127.0.0.1:${port}/1/x.SCFAreplay`);
+    expect(silent.closed || partial.closed).toBe(false);
+    await expectWorkingConnection(client, await inbox.next());
+
+    await stuckClosed;
+    expect(performance.now() - stuckAt).toBeGreaterThanOrEqual(handshakeTimeoutMs - 20);
+    expect(errors.map(([, context]) => context)).toEqual(['handshake', 'handshake']);
+    expect(String(errors[0]?.[0])).toMatch(/handshake not completed within 1000 ms/);
+  });
+
+  it('stops accepting on close() and drops pending handshakes, while an open connection keeps working', async () => {
+    const { listener, port } = await startListener();
+    const client = await open(`ws://127.0.0.1:${port}/`);
+    const connection = await inbox.next();
+    const pending = await connectRaw(port);
+    const pendingClosed = once(pending, 'close');
+    await listener.close();
+    await pendingClosed;
+    await expect(openWebSocket(`ws://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expectWorkingConnection(client, connection);
+  });
+
+  it('listens on IPv4 and on IPv6', async () => {
+    requireIpv6Loopback();
+    const { port: v4Port } = await startListener({ host: '127.0.0.1' });
+    const { port: v6Port } = await startListener({ host: '::1' });
+    const v4Client = await open(`ws://127.0.0.1:${v4Port}/`);
+    const v4Connection = await inbox.next();
+    const v6Client = await open(`ws://[::1]:${v6Port}/`);
+    const v6Connection = await inbox.next();
+    expect(v4Connection.peer).toMatch(/^ws 127\.0\.0\.1:\d+$/);
+    expect(v6Connection.peer).toMatch(/^ws \[::1\]:\d+$/);
+    await expectWorkingConnection(v4Client, v4Connection);
+    await expectWorkingConnection(v6Client, v6Connection);
+  });
+
+  it('accepts IPv4 and IPv6 clients on one port by default (dual stack)', async () => {
+    requireIpv6Loopback();
+    const listener = new WebSocketListener({ port: 0, lingerMs: 0 }, inbox.accept);
+    listeners.push(listener);
+    const { port } = await listener.listen();
+    await open(`ws://127.0.0.1:${port}/`);
+    expect((await inbox.next()).peer).toMatch(/^ws 127\.0\.0\.1:\d+$/);
+    await open(`ws://[::1]:${port}/`);
+    expect((await inbox.next()).peer).toMatch(/^ws \[::1\]:\d+$/);
+  });
+
+  it('rejects options no timer can honour, naming the key', () => {
+    expect(() => new WebSocketListener({ port: 0, handshakeTimeoutMs: -5 }, inbox.accept)).toThrow(
+      /handshakeTimeoutMs/,
+    );
+    expect(() => new WebSocketListener({ port: 0, maxMessageBytes: 0 }, inbox.accept)).toThrow(
+      /maxMessageBytes/,
+    );
+  });
+});

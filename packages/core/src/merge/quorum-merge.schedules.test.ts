@@ -81,60 +81,116 @@ function invariantChecker(canonical: CanonicalStream, expected: Uint8Array): () 
   };
 }
 
+/** One simulated game: the writers of a schedule, driven tick by tick through the merge. */
+class SimulatedGame {
+  readonly canonical = new CanonicalStream();
+  readonly merge: QuorumMerge;
+  readonly live: LiveWriter[] = [];
+  readonly #schedule: Schedule;
+  readonly #streams: readonly WriterStreamBytes[];
+  readonly #check: () => void;
+  readonly #rng: (below: number) => number;
+
+  constructor(schedule: Schedule, streams: readonly WriterStreamBytes[], expected: Uint8Array) {
+    this.merge = new QuorumMerge(this.canonical, schedule);
+    this.#schedule = schedule;
+    this.#streams = streams;
+    this.#check = invariantChecker(this.canonical, expected);
+    this.#rng = random(schedule.seed);
+  }
+
+  get over(): boolean {
+    return this.live.length === this.#schedule.writers.length && this.live.every((w) => w.ended);
+  }
+
+  tick(tick: number): void {
+    this.#join(tick);
+    this.#sendHeaders(tick);
+    for (const writer of this.#shuffled(this.live.filter((w) => w.headerSent && !w.ended))) {
+      const [least, most] = writer.plan.chunksPerTick;
+      for (let chunks = least + this.#rng(most - least + 1); chunks > 0; chunks--) {
+        deliver(writer, tick, this.#capBytes());
+      }
+    }
+    this.#endDone(tick);
+    for (const writer of this.#shuffled(this.live.filter((w) => !w.ended))) {
+      if (writer.stream.recordPosition()) this.merge.writerUpdated(writer.stream);
+      this.#check();
+    }
+  }
+
+  finish(): void {
+    this.merge.finish();
+    this.#check();
+  }
+
+  #join(tick: number): void {
+    const { delayTicks, writers } = this.#schedule;
+    for (const [index, timing] of writers.entries()) {
+      if (timing.joinTick !== tick) continue;
+      const plan = { ...timing, ...(this.#streams[index] as WriterStreamBytes) };
+      const stream = new WriterStream(`w${index}`, new PositionHistory(delayTicks * tickMs, tickMs));
+      this.live.push({
+        plan,
+        stream,
+        sent: 0,
+        chunkIndex: 0,
+        headerSent: false,
+        lastByteTick: -1,
+        ended: false,
+      });
+      this.merge.writerAdded(stream);
+      this.#check();
+    }
+  }
+
+  #sendHeaders(tick: number): void {
+    for (const writer of this.live) {
+      if (writer.headerSent || tick < writer.plan.joinTick + writer.plan.headerTicks) continue;
+      writer.headerSent = true;
+      this.merge.writerHeader(writer.stream, writer.plan.header);
+      this.#check();
+    }
+  }
+
+  #endDone(tick: number): void {
+    for (const writer of this.#shuffled(this.live.filter((w) => !w.ended && w.lastByteTick >= 0))) {
+      if (tick < writer.lastByteTick + writer.plan.lingerTicks) continue;
+      writer.ended = true;
+      writer.stream.finish();
+      this.merge.writerRemoved(writer.stream);
+      this.#check();
+    }
+  }
+
+  #capBytes(): number {
+    const allJoined =
+      this.live.length === this.#schedule.writers.length && this.live.every((w) => w.headerSent);
+    return allJoined ? Number.POSITIVE_INFINITY : (this.#schedule.soloCapBytes ?? Number.POSITIVE_INFINITY);
+  }
+
+  #shuffled<T>(items: T[]): T[] {
+    return items
+      .map((item) => [this.#rng(1 << 30), item] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, item]) => item);
+  }
+}
+
 function runSchedule(
   schedule: Schedule,
   streams: readonly WriterStreamBytes[],
   expected: Uint8Array,
   afterTick?: (writers: WriterStream[]) => void,
 ) {
-  const canonical = new CanonicalStream();
-  const merge = new QuorumMerge(canonical, schedule);
-  const check = invariantChecker(canonical, expected);
-  const rng = random(schedule.seed);
-  const live: LiveWriter[] = [];
-  const shuffled = <T>(items: T[]): T[] =>
-    items
-      .map((item) => [rng(1 << 30), item] as const)
-      .sort((a, b) => a[0] - b[0])
-      .map(([, item]) => item);
-  for (let tick = 0; live.length < schedule.writers.length || live.some((w) => !w.ended); tick++) {
-    expect(tick).toBeLessThan(1_000_000);
-    for (const [index, timing] of schedule.writers.entries()) {
-      if (timing.joinTick !== tick) continue;
-      const plan = { ...timing, ...(streams[index] as WriterStreamBytes) };
-      const stream = new WriterStream(`w${index}`, new PositionHistory(schedule.delayTicks * tickMs, tickMs));
-      live.push({ plan, stream, sent: 0, chunkIndex: 0, headerSent: false, lastByteTick: -1, ended: false });
-      merge.writerAdded(stream);
-      check();
-    }
-    for (const writer of live) {
-      if (writer.headerSent || tick < writer.plan.joinTick + writer.plan.headerTicks) continue;
-      writer.headerSent = true;
-      merge.writerHeader(writer.stream, writer.plan.header);
-      check();
-    }
-    const allJoined = live.length === schedule.writers.length && live.every((w) => w.headerSent);
-    const cap = allJoined ? Number.POSITIVE_INFINITY : (schedule.soloCapBytes ?? Number.POSITIVE_INFINITY);
-    for (const writer of shuffled(live.filter((w) => w.headerSent && !w.ended))) {
-      const [least, most] = writer.plan.chunksPerTick;
-      for (let chunks = least + rng(most - least + 1); chunks > 0; chunks--) deliver(writer, tick, cap);
-    }
-    for (const writer of shuffled(live.filter((w) => !w.ended && w.lastByteTick >= 0))) {
-      if (tick < writer.lastByteTick + writer.plan.lingerTicks) continue;
-      writer.ended = true;
-      writer.stream.finish();
-      merge.writerRemoved(writer.stream);
-      check();
-    }
-    for (const writer of shuffled(live.filter((w) => !w.ended))) {
-      if (writer.stream.recordPosition()) merge.writerUpdated(writer.stream);
-      check();
-    }
-    afterTick?.(live.map((w) => w.stream));
+  const game = new SimulatedGame(schedule, streams, expected);
+  for (let tick = 0; !game.over; tick++) {
+    expect(tick, 'ticks until every writer ended').toBeLessThan(1_000_000);
+    game.tick(tick);
+    afterTick?.(game.live.map((w) => w.stream));
   }
-  merge.finish();
-  check();
-  return { canonical, merge };
+  game.finish();
+  return { canonical: game.canonical, merge: game.merge };
 }
 
 function deliver(writer: LiveWriter, tick: number, capBytes: number): void {

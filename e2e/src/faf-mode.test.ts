@@ -12,7 +12,9 @@ import { tcpWriter } from './support/clients.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 const example = fixture(fixtureFacts.example.file);
-const rustExampleConfig = fileURLToPath(new URL('../../packages/app/test-resources/rust-example-config.yml', import.meta.url));
+const rustExampleConfig = fileURLToPath(
+  new URL('../../packages/app/test-resources/rust-example-config.yml', import.meta.url),
+);
 const testDb = await createTestDatabase();
 let apps: AppProcess[] = [];
 
@@ -26,7 +28,10 @@ afterAll(async () => {
 });
 
 /** A config file in the Rust server's format, pointed at the test database and a temp vault. */
-async function rustConfigFile(dataDir: string, database: { host: string; port: number; name: string; user: string }) {
+async function rustConfigFile(
+  dataDir: string,
+  database: { host: string; port: number; name: string; user: string },
+) {
   const file = join(dataDir, 'config.yml');
   await writeFile(
     file,
@@ -57,7 +62,10 @@ replay:
   return file;
 }
 
-async function startFafApp(dataDir: string, database: TestDatabaseConfig | (TestDatabaseConfig & { port: number })) {
+async function startFafApp(
+  dataDir: string,
+  database: TestDatabaseConfig | (TestDatabaseConfig & { port: number }),
+) {
   const file = await rustConfigFile(dataDir, database);
   const app = await AppProcess.start(
     ['--log.format=json', '--log.level=debug', '--server.linger_s=0.05', '--database.retry_interval_s=0.5'],
@@ -69,12 +77,14 @@ async function startFafApp(dataDir: string, database: TestDatabaseConfig | (Test
 
 async function savedFile(dataDir: string, gameId: bigint, timeoutMs = 15_000): Promise<Buffer> {
   const path = vaultReplayPath(join(dataDir, 'vault'), gameId);
-  for (const deadline = Date.now() + timeoutMs; ; await delay(50)) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     try {
       return await readFile(path);
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
+    await delay(50);
   }
 }
 
@@ -87,7 +97,8 @@ async function gameStats(gameId: number) {
 }
 
 async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 15_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; ; await delay(100)) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     const value = await read();
     try {
       expect(value).toEqual(expected);
@@ -95,6 +106,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 15
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
+    await delay(100);
   }
 }
 

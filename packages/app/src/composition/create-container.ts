@@ -20,14 +20,7 @@ import {
   SpoolRecovery,
   admitEveryGame,
 } from '@faf-replay/core';
-import type {
-  Clock,
-  GameAdmission,
-  GameMetadataSource,
-  Logger,
-  ReplayArchive,
-  ReplaySpool,
-} from '@faf-replay/core';
+import type { Clock, Logger } from '@faf-replay/core';
 import type { Config } from '../config/config-schema.js';
 import { ConnectionTracker } from '../connection-tracker.js';
 import { OpsServer } from '../http/ops-server.js';
@@ -44,8 +37,8 @@ const s = (seconds: number): number => Math.round(seconds * 1_000);
  */
 export function createContainer(config: Config, logger: Logger, clock: Clock): Container {
   const container = new Container({ defaultScope: 'Singleton' });
-  const bind = <T>(token: symbol, build: (get: ResolutionContext['get']) => T): void => {
-    container.bind<T>(token).toDynamicValue((context) => build((id, options) => context.get(id, options)));
+  const bind: Bind = (token, build) => {
+    container.bind(token).toDynamicValue((context) => build((id, options) => context.get(id, options)));
   };
   container.bind(tokens.config).toConstantValue(config);
   container.bind(tokens.logger).toConstantValue(logger);
@@ -65,15 +58,19 @@ interface Resources {
   readonly close: () => Promise<void>;
 }
 
+interface ListenerFaults {
+  readonly onError: (error: Error, context: string) => void;
+}
+
 interface Listeners {
   readonly tcp: TcpListener | undefined;
   readonly webSocket: WebSocketListener | undefined;
 }
 
-type Bind = <T>(token: symbol, build: (get: ResolutionContext['get']) => T) => void;
+type Bind = (token: symbol, build: (get: ResolutionContext['get']) => unknown) => void;
 
 function bindStorage(bind: Bind, config: Config): void {
-  bind<ReplayArchive>(
+  bind(
     tokens.archive,
     () =>
       new VaultArchive({
@@ -81,15 +78,15 @@ function bindStorage(bind: Bind, config: Config): void {
         compressionLevel: config.storage.compression_level,
       }),
   );
-  bind<ReplaySpool>(tokens.spool, () => new FileReplaySpool({ spoolDir: config.storage.spool_path }));
-  bind<GameMetadataSource>(tokens.fallbackMetadata, () => new ScfaHeaderMetadataSource());
+  bind(tokens.spool, () => new FileReplaySpool({ spoolDir: config.storage.spool_path }));
+  bind(tokens.fallbackMetadata, () => new ScfaHeaderMetadataSource());
 }
 
 function bindStandalone(bind: Bind, config: Config): void {
-  bind<GameMetadataSource>(tokens.metadata, (get) => get(tokens.fallbackMetadata));
-  bind<LocalStatsIndex>(tokens.stats, () => new LocalStatsIndex({ vaultRoot: config.storage.vault_path }));
-  bind<GameAdmission>(tokens.admission, () => admitEveryGame);
-  bind<Resources>(tokens.resources, (get) => {
+  bind(tokens.metadata, (get) => get(tokens.fallbackMetadata));
+  bind(tokens.stats, () => new LocalStatsIndex({ vaultRoot: config.storage.vault_path }));
+  bind(tokens.admission, () => admitEveryGame);
+  bind(tokens.resources, (get) => {
     const index = get<LocalStatsIndex>(tokens.stats);
     return { start: () => undefined, close: () => index.close() };
   });
@@ -99,7 +96,7 @@ function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Cloc
   const { database } = config;
   const onWarning = (warning: FafWarning): void =>
     logger.warn({ replayId: String(warning.gameId), err: warning.cause }, warning.message);
-  bind<FafDatabase>(
+  bind(
     tokens.database,
     () =>
       new FafDatabase({
@@ -113,8 +110,8 @@ function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Cloc
       }),
   );
   const db = (get: ResolutionContext['get']): FafDatabase => get<FafDatabase>(tokens.database);
-  bind<GameMetadataSource>(tokens.metadata, (get) => new FafMetadataSource(db(get), { onWarning }));
-  bind<DurableStatsSink>(
+  bind(tokens.metadata, (get) => new FafMetadataSource(db(get), { onWarning }));
+  bind(
     tokens.stats,
     (get) =>
       new DurableStatsSink({
@@ -125,7 +122,7 @@ function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Cloc
         retryMs: s(database.retry_interval_s),
       }),
   );
-  bind<Resources>(tokens.resources, (get) => {
+  bind(tokens.resources, (get) => {
     const stats = get<DurableStatsSink>(tokens.stats);
     return {
       start: () => void stats.resume(),
@@ -135,7 +132,7 @@ function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Cloc
       },
     };
   });
-  bind<GameAdmission>(tokens.admission, (get) =>
+  bind(tokens.admission, (get) =>
     config.replay.require_known_game
       ? new FafGameAdmission(db(get), {
           maxAgeAfterEndMs: s(config.replay.known_game_max_age_after_end_s),
@@ -207,9 +204,16 @@ function bindCore(bind: Bind, config: Config): void {
 
 function bindListeners(bind: Bind, config: Config): void {
   const { server } = config;
-  const connectionOptions: ConnectionOptions = {
-    lingerMs: s(server.linger_s),
-    slowReaderTimeoutMs: s(server.slow_reader_timeout_s),
+  const connectionOptions = (get: ResolutionContext['get']): ConnectionOptions & ListenerFaults => {
+    const logger = get<Logger>(tokens.logger);
+    return {
+      lingerMs: s(server.linger_s),
+      slowReaderTimeoutMs: s(server.slow_reader_timeout_s),
+      onError: (error, context) =>
+        context === 'handshake'
+          ? logger.info({ err: error }, `WebSocket handshake failed: ${error.message}`)
+          : logger.error({ err: error, context }, `Listener fault (${context}): ${error.message}`),
+    };
   };
   const accept = (get: ResolutionContext['get']) => {
     const tracker = get<ConnectionTracker>(tokens.tracker);
@@ -219,13 +223,13 @@ function bindListeners(bind: Bind, config: Config): void {
     tcp:
       server.port === null
         ? undefined
-        : new TcpListener({ ...connectionOptions, host: server.host, port: server.port }, accept(get)),
+        : new TcpListener({ ...connectionOptions(get), host: server.host, port: server.port }, accept(get)),
     webSocket:
       server.websocket_port === null
         ? undefined
         : new WebSocketListener(
             {
-              ...connectionOptions,
+              ...connectionOptions(get),
               host: server.host,
               port: server.websocket_port,
               handshakeTimeoutMs: s(server.websocket_handshake_timeout_s),

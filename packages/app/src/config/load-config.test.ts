@@ -37,17 +37,25 @@ describe('loadConfig', () => {
   it("reads the Rust server's config file unchanged, in FAF mode, with RS_DB_PASSWORD", () => {
     const config = loadConfig([], { RS_CONFIG_FILE: rustExample, RS_DB_PASSWORD: 'banana' });
     expect(config.mode).toBe('faf');
-    expect(config.database).toMatchObject({ host: 'localhost', name: 'faf', password: 'banana', pool_size: 8 });
+    expect(config.database).toMatchObject({
+      host: 'localhost',
+      name: 'faf',
+      password: 'banana',
+      pool_size: 8,
+    });
     expect(config.storage).toMatchObject({ vault_path: '/tmp/foo', compression_level: 10 });
     expect(config.replay.time_with_zero_writers_to_end_replay_s).toBe(30);
   });
 
   it('lets flags override the environment, which overrides the file', () => {
     const file = configFile('replay:\n  delay_s: 100\nstorage:\n  vault_path: /srv/vault\n');
-    const config = loadConfig(['--config', file, '--replay.delay_s=10', '--storage.spool_path', '/srv/spool'], {
-      RS_REPLAY_DELAY_S: '50',
-      RS_REPLAY_UPDATE_INTERVAL_S: '0.5',
-    });
+    const config = loadConfig(
+      ['--config', file, '--replay.delay_s=10', '--storage.spool_path', '/srv/spool'],
+      {
+        RS_REPLAY_DELAY_S: '50',
+        RS_REPLAY_UPDATE_INTERVAL_S: '0.5',
+      },
+    );
     expect(config.replay.delay_s).toBe(10);
     expect(config.replay.update_interval_s).toBe(0.5);
     expect(config.storage).toMatchObject({ vault_path: '/srv/vault', spool_path: '/srv/spool' });

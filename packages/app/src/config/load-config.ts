@@ -33,8 +33,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   for (const section of sections) tree[section] ??= {};
   const parsed = configSchema.safeParse(tree);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration${file === undefined ? '' : ` (${file})`}:\n  ${problems.join('\n  ')}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new ConfigError(
+      `invalid configuration${file === undefined ? '' : ` (${file})`}:\n  ${problems.join('\n  ')}`,
+    );
   }
   const config = parsed.data;
   const spoolPath = config.storage.spool_path ?? join(dirname(config.storage.vault_path), 'spool');
@@ -64,7 +68,8 @@ function applyPortCompatibility(tree: Tree, fromFile: Tree): void {
   const server = fromFile['server'];
   if (typeof server !== 'object' || server === null) return;
   const keys = Object.keys(server);
-  if (keys.includes('port') && !keys.includes('websocket_port')) setPath(tree, ['server', 'websocket_port'], null);
+  if (keys.includes('port') && !keys.includes('websocket_port'))
+    setPath(tree, ['server', 'websocket_port'], null);
   if (keys.includes('websocket_port') && !keys.includes('port')) setPath(tree, ['server', 'port'], null);
 }
 
@@ -94,8 +99,9 @@ function parseFlags(argv: readonly string[]): { file: string | undefined; overri
   const overrides: [string[], unknown][] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (flags look like --replay.delay_s=10)`);
-    const [name = '', inline] = splitOnce(arg.slice(2), '=');
+    if (!arg.startsWith('--'))
+      throw new ConfigError(`unexpected argument "${arg}" (flags look like --replay.delay_s=10)`);
+    const [name, inline] = splitOnce(arg.slice(2), '=');
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`flag --${name} needs a value`);
     if (name === 'config') file = value;

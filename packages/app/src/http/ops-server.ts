@@ -45,7 +45,11 @@ export class OpsServer {
     const path = url.split('?')[0];
     if (path === '/metrics') {
       try {
-        return { status: 200, type: this.#options.registry.contentType, body: await this.#options.registry.metrics() };
+        return {
+          status: 200,
+          type: this.#options.registry.contentType,
+          body: await this.#options.registry.metrics(),
+        };
       } catch (error) {
         return { status: 500, type: 'text/plain', body: `metrics failed: ${(error as Error).message}\n` };
       }

@@ -64,10 +64,10 @@ export class ConnectionHandler {
     const reader = new ConnectionHeaderReader();
     const iterator = connection.incoming[Symbol.asyncIterator]();
     const headerRead = new AbortController();
-    let timedOut = false;
+    const timeout = { expired: false };
     void this.#deps.clock.sleep(this.#deps.headerTimeoutMs, headerRead.signal).then(() => {
       if (headerRead.signal.aborted) return;
-      timedOut = true;
+      timeout.expired = true;
       connection.destroy();
     });
     try {
@@ -81,7 +81,7 @@ export class ConnectionHandler {
         return { kind: 'header', header: step.header, input: prepend(step.rest, iterator) };
       }
     } catch (error) {
-      if (timedOut)
+      if (timeout.expired)
         return { kind: 'bad', reason: 'Timed out while accepting connection', result: 'Bad data' };
       if (error instanceof ConnectionError)
         return { kind: 'bad', reason: error.message, result: 'I/O error' };

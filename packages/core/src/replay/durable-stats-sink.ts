@@ -87,10 +87,7 @@ export class DurableStatsSink implements GameStatsSink {
   async #retryUntilEmpty(): Promise<void> {
     const stop = this.#closed.signal;
     while (this.#waiting.size > 0 && !stop.aborted) {
-      for (const [gameId, stats] of [...this.#waiting]) {
-        if (stop.aborted) return;
-        await this.#send({ gameId, stats });
-      }
+      for (const [gameId, stats] of [...this.#waiting]) await this.#send({ gameId, stats });
       if (this.#waiting.size > 0) await this.#deps.clock.sleep(this.#deps.retryMs, stop);
     }
   }

@@ -36,7 +36,7 @@ export async function sendToReader(
     return { result: 'I/O error', reason: error.message };
   }
   if (peerGone.signal.aborted) {
-    return { result: 'I/O error', reason: String((peerGone.signal.reason as Error).message) };
+    return { result: 'I/O error', reason: (peerGone.signal.reason as Error).message };
   }
   return { result: 'Success' };
 }
@@ -44,7 +44,8 @@ export async function sendToReader(
 /** Reads and discards input; resolves with the error that ended it, if any. */
 async function drain(input: AsyncIterable<Uint8Array>): Promise<ConnectionError | undefined> {
   try {
-    for await (const chunk of input) void chunk;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the input is read only to be discarded
+    for await (const _ of input);
     return undefined;
   } catch (error) {
     if (error instanceof ConnectionError) return error;

@@ -90,8 +90,12 @@ export class ReplayRegistry {
     if (this.#ended.has(gameId)) return `replay ${gameId} was already saved by this server`;
     const verdict = await this.#admission.admitNewReplay(gameId);
     if (!verdict.admitted) return verdict.reason;
-    if (this.#shutdown.signal.aborted) return 'the server is shutting down';
-    return undefined;
+    return this.#shuttingDown() ? 'the server is shutting down' : undefined;
+  }
+
+  /** Read through a method: the flag can change while an admission is awaited. */
+  #shuttingDown(): boolean {
+    return this.#shutdown.signal.aborted;
   }
 
   #create(gameId: GameId): Replay {

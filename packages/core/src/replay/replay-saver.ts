@@ -97,13 +97,19 @@ export class ReplaySaver {
         }
         // A failed attempt may have published the file before failing: then it is ours.
         if (failedBefore) return 'archived';
-        log.warn({ location: outcome.location }, `Replay ${replay.gameId} was already saved; kept the saved file`);
+        log.warn(
+          { location: outcome.location },
+          `Replay ${replay.gameId} was already saved; kept the saved file`,
+        );
         return 'found';
       } catch (error) {
         failedBefore = true;
         this.#deps.events.replaySaveFailed(replay.gameId);
         if (shutdown.aborted) return this.#spool(replay, error, log);
-        log.error({ err: error, retryInMs: delayMs }, `Failed to save replay ${replay.gameId}; kept in memory, retrying`);
+        log.error(
+          { err: error, retryInMs: delayMs },
+          `Failed to save replay ${replay.gameId}; kept in memory, retrying`,
+        );
         await this.#deps.clock.sleep(delayMs, shutdown);
       }
     }

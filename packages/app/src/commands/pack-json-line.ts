@@ -1,8 +1,9 @@
-import { MAX_GAME_ID, scfaHeaderMetadata } from '@faf-replay/core';
+import { scfaHeaderMetadata } from '@faf-replay/core';
 import type { GameId } from '@faf-replay/core';
 import { encodeJsonHeader } from '@faf-replay/adapter-fs';
 import { basename } from 'node:path';
 import { CliError, usageError } from './cli-error.js';
+import { parseGameId } from './parse-game-id.js';
 
 const REQUIRED = Object.freeze({ version: 2, compression: 'zstd' });
 
@@ -62,11 +63,4 @@ export function gameIdFor(option: string | undefined, path: string): GameId {
   if (text === undefined)
     throw usageError(`cannot tell the game id from the file name ${path}: give --game-id`);
   return parseGameId(text);
-}
-
-export function parseGameId(text: string): GameId {
-  if (!/^\d{1,20}$/.test(text) || BigInt(text) > MAX_GAME_ID) {
-    throw usageError(`"${text}" is not a game id (a whole number from 0 to 2^64-1)`);
-  }
-  return BigInt(text);
 }

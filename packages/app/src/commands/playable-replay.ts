@@ -1,0 +1,29 @@
+import { basename } from 'node:path';
+import { analyzeStream, bodyProblem } from './analyze-stream.js';
+import { CliError } from './cli-error.js';
+import { FrameSchedule } from './frame-schedule.js';
+import { loadReplayFile } from './load-replay-file.js';
+
+/** A recorded stream, ready to be played by simulated writers. */
+export interface PlayableReplay {
+  /** The file's name, for the summary. */
+  readonly label: string;
+  readonly stream: Uint8Array;
+  readonly headerBytes: number;
+  readonly schedule: FrameSchedule;
+}
+
+/** Loads a `.scfareplay` or `.fafreplay` whose body walks to its end (else it cannot be paced). */
+export async function loadPlayableReplay(path: string): Promise<PlayableReplay> {
+  const file = await loadReplayFile(path);
+  const analysis = analyzeStream(file.stream, path);
+  const problem = bodyProblem(analysis.body);
+  if (problem !== null) throw new CliError('STREAM_CORRUPT', `${path} cannot be played: ${problem}`);
+  const headerBytes = analysis.header.headerBytes;
+  return {
+    label: basename(path),
+    stream: file.stream,
+    headerBytes,
+    schedule: FrameSchedule.of(file.stream.subarray(headerBytes)),
+  };
+}

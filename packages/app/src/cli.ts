@@ -38,8 +38,10 @@ export async function runCli(
   env: NodeJS.ProcessEnv,
   output: CliOutput = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command.startsWith('--')) return serveCommand(argv, env);
+  // `pnpm start -- --flag` passes its `--` along (npm drops it): it separates nothing here.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  const [command, ...rest] = args;
+  if (command === undefined || command.startsWith('--')) return serveCommand(args, env);
   if (command === 'serve') return serveCommand(rest, env);
   if (command === 'help' || command === '-h') {
     output.stdout.write(`${usage}\n`);

@@ -30,6 +30,11 @@ describe('faf-replay subcommands', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ body: { ticks: 1_928 } });
   });
 
+  it('ignores the "--" that "pnpm start -- <flags>" passes along', async () => {
+    const result = await cli('--', 'inspect', '--help');
+    expect([result.code, result.stdout]).toEqual([0, expect.stringContaining('Usage: faf-replay inspect')]);
+  });
+
   it('refuses an unknown command with exit 2', async () => {
     const result = await cli('constructor');
     expect(result.code).toBe(2);

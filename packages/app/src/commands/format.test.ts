@@ -12,7 +12,7 @@ describe('format', () => {
 
   it('prints counts with separators, clocks and compact sizes', () => {
     expect(formatCount(5_591_255)).toBe('5,591,255');
-    expect(formatClock(1_928)).toBe('03:12');
+    expect(formatClock(1_928)).toBe('03:13');
     expect(formatClock(39_000)).toBe('1:05:00');
     expect([formatBytes(812), formatBytes(42_500), formatBytes(5_591_255)]).toEqual([
       '812 B',

@@ -23,9 +23,9 @@ export function formatDuration(totalSeconds: number): string {
   return `${seconds} s`;
 }
 
-/** A compact clock for progress lines: `03:13`, `1:05:00`. */
+/** A compact clock for progress lines, to the nearest second like `formatGameTime`: `03:13`, `1:05:00`. */
 export function formatClock(ticks: number): string {
-  const totalSeconds = Math.floor(ticks / TICKS_PER_SECOND);
+  const totalSeconds = Math.round(ticks / TICKS_PER_SECOND);
   const hours = Math.floor(totalSeconds / 3600);
   const mmss = `${pad2(Math.floor((totalSeconds % 3600) / 60))}:${pad2(totalSeconds % 60)}`;
   return hours > 0 ? `${hours}:${mmss}` : mmss;

@@ -32,6 +32,8 @@ describe('ProgressLine', () => {
     line.update('b');
     time.advance(600);
     line.update('c');
+    time.advance(1_000);
+    line.update('c');
     line.done();
     line.done();
     expect(output.text).toBe('a\nc\n');

@@ -13,7 +13,7 @@ const CLEAR_TO_END = '\u001b[K';
 
 /**
  * A status line on stderr: on a terminal, one line redrawn in place; elsewhere, a plain line now
- * and then, so that logs stay readable. Only Node built-ins: a carriage return and an ANSI clear.
+ * and then (never the same twice in a row), so that logs stay readable. Only Node built-ins: a carriage return and an ANSI clear.
  */
 export class ProgressLine {
   readonly #output: TextOutput;
@@ -22,6 +22,7 @@ export class ProgressLine {
   #lastDrawMs = Number.NEGATIVE_INFINITY;
   #pending: string | null = null;
   #drawn = false;
+  #lastPlainText: string | null = null;
 
   constructor(output: TextOutput, options: ProgressLineOptions = {}) {
     this.#output = output;
@@ -49,7 +50,8 @@ export class ProgressLine {
     this.#lastDrawMs = this.#now();
     this.#drawn = true;
     if (this.#output.isTTY !== true) {
-      this.#output.write(`${text}\n`);
+      if (text !== this.#lastPlainText) this.#output.write(`${text}\n`);
+      this.#lastPlainText = text;
       return;
     }
     const width = Math.max((this.#output.columns ?? 80) - 1, 10);

@@ -58,6 +58,8 @@ export function describeSocketError(error: NodeJS.ErrnoException): string {
       return 'unknown host';
     case 'ECONNRESET':
       return 'the connection was reset';
+    case 'EPIPE':
+      return 'the server closed the connection';
     case 'ABORT_ERR':
       return 'interrupted';
     default:

@@ -106,7 +106,7 @@ describe('faf-replay simulate', () => {
       `simulating game 9430 on ${running.tcpAddress}: 1 writer(s) and 1 reader(s) per game, at 100x`,
     );
     const redraws = result.stderr.split('\r').slice(1);
-    expect(redraws[0]).toMatch(/^\[#*-*\] +\d+% {2}game time \d\d:\d\d\/03:12 {2}sent [\d.]+ KB\/43\.5 KB/);
+    expect(redraws[0]).toMatch(/^\[#*-*\] +\d+% {2}game time \d\d:\d\d\/03:13 {2}sent [\d.]+ KB\/43\.5 KB/);
     expect(redraws.at(-1)).toMatch(/^\[#{24}\] 100% {2}all sent/);
     expect(result.stderr.endsWith(`${CLEAR_TO_END}\n`)).toBe(true);
   });

@@ -69,7 +69,11 @@ function verdictLines(outcomes: readonly GameOutcome[], elapsedMs: number): stri
   if (problems.length > 0)
     return [...problems, `FAILED: ${problems.length} problem(s) in ${games}, after ${seconds}`];
   const checked =
-    readers === 0 ? 'no readers checked them' : `all ${readers} readers received what they should`;
+    readers === 0
+      ? 'no readers checked them'
+      : readers === 1
+        ? 'the reader received what it should'
+        : `all ${readers} readers received what they should`;
   const first = outcomes[0];
   const hint =
     first === undefined

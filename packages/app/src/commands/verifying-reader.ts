@@ -75,8 +75,13 @@ function verdictOf(
 
 function exactVerdict(received: Buffer, expected: Uint8Array): Pick<ReaderResult, 'verdict' | 'detail'> {
   const at = firstDifference(received, expected);
-  if (at === -1)
+  if (at === -1) {
     return { verdict: 'ok', detail: `received exactly the ${formatCount(expected.length)} bytes sent` };
+  }
+  if (at === received.length) {
+    const sent = `${formatCount(received.length)} of the ${formatCount(expected.length)} bytes sent`;
+    return { verdict: 'failed', detail: `the stream ended early: received the first ${sent}` };
+  }
   return {
     verdict: 'failed',
     detail:

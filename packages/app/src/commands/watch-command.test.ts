@@ -75,7 +75,7 @@ describe('faf-replay watch', () => {
     await writer;
     expect(code).toBe(0);
     const lastDraw = stderr.text.split('\r').at(-1) ?? '';
-    expect(lastDraw).toMatch(/^game 9301 @ 127\.0\.0\.1:\d+: [\d.]+ KB, 1,928 ticks, game time 03:12/);
+    expect(lastDraw).toMatch(/^game 9301 @ 127\.0\.0\.1:\d+: [\d.]+ KB, 1,928 ticks, game time 03:13/);
     expect(lastDraw.endsWith('\u001b[K\n')).toBe(true);
   });
 

@@ -1,0 +1,15 @@
+// @ts-check
+// The deployment helpers (the container HEALTHCHECK) are plain Node ES modules outside every TypeScript program: linted by ESLint's
+// recommended rules without type information (ESLint looks a file's config up from its folder).
+import eslint from '@eslint/js';
+
+export default [
+  eslint.configs.recommended,
+  {
+    languageOptions: {
+      ecmaVersion: 'latest',
+      sourceType: 'module',
+      globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' },
+    },
+  },
+];

@@ -19,6 +19,8 @@ describe('ProgressLine', () => {
     line.update('3 B');
     time.advance(10);
     line.update('4 B');
+    time.advance(200);
+    line.update('4 B');
     line.done();
     expect(output.text).toBe('\r1 B\u001b[K\r3 B\u001b[K\r4 B\u001b[K\n');
   });

@@ -13,7 +13,8 @@ const CLEAR_TO_END = '\u001b[K';
 
 /**
  * A status line on stderr: on a terminal, one line redrawn in place; elsewhere, a plain line now
- * and then (never the same twice in a row), so that logs stay readable. Only Node built-ins: a carriage return and an ANSI clear.
+ * and then, so that logs stay readable. The same text is never drawn twice in a row. Only Node
+ * built-ins: a carriage return and an ANSI clear.
  */
 export class ProgressLine {
   readonly #output: TextOutput;
@@ -22,7 +23,7 @@ export class ProgressLine {
   #lastDrawMs = Number.NEGATIVE_INFINITY;
   #pending: string | null = null;
   #drawn = false;
-  #lastPlainText: string | null = null;
+  #lastText: string | null = null;
 
   constructor(output: TextOutput, options: ProgressLineOptions = {}) {
     this.#output = output;
@@ -49,12 +50,16 @@ export class ProgressLine {
     this.#pending = null;
     this.#lastDrawMs = this.#now();
     this.#drawn = true;
+    if (text === this.#lastText) return;
+    this.#lastText = text;
     if (this.#output.isTTY !== true) {
-      if (text !== this.#lastPlainText) this.#output.write(`${text}\n`);
-      this.#lastPlainText = text;
+      this.#output.write(`${text}\n`);
       return;
     }
-    const width = Math.max((this.#output.columns ?? 80) - 1, 10);
+    // A terminal that reports no size (0 columns, as under `script`) is taken as 80 wide.
+    const columns =
+      this.#output.columns !== undefined && this.#output.columns > 0 ? this.#output.columns : 80;
+    const width = Math.max(columns - 1, 10);
     this.#output.write(`\r${text.length > width ? `${text.slice(0, width - 1)}…` : text}${CLEAR_TO_END}`);
   }
 }

@@ -55,6 +55,7 @@ describe('faf-replay simulate', () => {
     expect(result.stdout).toContain(
       'OK: 1 game, 2 writers sent 87,088 bytes, all 2 readers received what they should',
     );
+    expect(result.stdout).toContain('The server saves game 9400 as <vault>/0/0/0/94/9400.fafreplay');
     expect(firstDifference(await savedReplay(9400n), fixture(fixtureFacts.example.file))).toBe(-1);
   });
 

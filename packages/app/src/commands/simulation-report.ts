@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { vaultReplayPath } from '@faf-replay/adapter-fs';
 import { formatBytes, formatClock, formatCount } from './format.js';
 import { progressBar } from './progress-line.js';
@@ -79,7 +78,8 @@ function verdictLines(outcomes: readonly GameOutcome[], elapsedMs: number): stri
     first === undefined
       ? []
       : [
-          `A standalone server with the default vault saves game ${first.gameId} as ${vaultReplayPath(join('data', 'replays'), first.gameId)}`,
+          `The server saves game ${first.gameId} as ${vaultReplayPath('<vault>', first.gameId)} ` +
+            `(the vault of "pnpm start" is data/replays)`,
         ];
   return [`OK: ${games}, ${writers} writers sent ${sent} bytes, ${checked}, in ${seconds}`, ...hint];
 }

@@ -1,1 +1,106 @@
-export {};
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixtureFacts, fixturePath } from '@faf-replay/fixtures';
+import type { BenchContext } from './bench-context.ts';
+import { BenchUsageError, parseBenchOptions, usage } from './bench-options.ts';
+import type { BenchOptions } from './bench-options.ts';
+import { benchPlans } from './bench-plans.ts';
+import { writeReport } from './bench-report.ts';
+import type { BenchReport } from './bench-report.ts';
+import { describeMachine, machineInfo } from './machine-info.ts';
+import { profileThroughput } from './profile-run.ts';
+import { loadReplaySource } from './replay-source.ts';
+import { renderMarkdown } from './report-markdown.ts';
+import { findCorruption } from './result-checks.ts';
+import { runConnections } from './scenario-connections.ts';
+import { runMemory } from './scenario-memory.ts';
+import { runPeak } from './scenario-peak.ts';
+import { runThroughput } from './scenario-throughput.ts';
+
+const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+
+function log(line: string): void {
+  process.stdout.write(`[bench] ${line}\n`);
+}
+
+function options(): BenchOptions {
+  try {
+    return parseBenchOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    process.stderr.write(`bench: ${error.message}\n\n${usage}\n`);
+    process.exit(2);
+  }
+}
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<BenchReport, 'durationS'>> {
+  const plans = benchPlans(chosen.mode);
+  const wanted = chosen.scenarios;
+  const startedAt = new Date().toISOString();
+  const machine = machineInfo();
+  log(`${chosen.mode} run on ${describeMachine(machine)}`);
+  const throughput = wanted.has('throughput') ? await runThroughput(context, plans.throughput) : undefined;
+  const profile =
+    context.profileDir === undefined
+      ? undefined
+      : await profileThroughput(context, plans.throughput, context.profileDir);
+  const peak = wanted.has('peak') ? await runPeak(context, plans.peak) : undefined;
+  const connections = wanted.has('connections')
+    ? await runConnections(context, plans.connections)
+    : undefined;
+  const memory = wanted.has('memory') ? await runMemory(context, plans.memory) : undefined;
+  return {
+    schema: 1,
+    mode: chosen.mode,
+    startedAt,
+    command: `pnpm bench ${process.argv
+      .slice(2)
+      .filter((arg) => arg !== '--')
+      .join(' ')}`.trim(),
+    commit: commit(),
+    machine,
+    fixture: {
+      file: fixtureFacts.vault.file,
+      streamBytes: fixtureFacts.vault.streamBytes,
+      ticks: fixtureFacts.vault.ticks,
+    },
+    ...(throughput === undefined ? {} : { throughput }),
+    ...(peak === undefined ? {} : { peak }),
+    ...(connections === undefined ? {} : { connections }),
+    ...(memory === undefined ? {} : { memory }),
+    ...(profile === undefined ? {} : { profile }),
+  };
+}
+
+const chosen = options();
+const startedMs = performance.now();
+const context: BenchContext = {
+  source: loadReplaySource(fixturePath(fixtureFacts.vault.file)),
+  full: chosen.mode === 'full',
+  profileDir: chosen.profile ? join(resultsDir, 'profiles') : undefined,
+  fileLimit: machineInfo().openFileLimit,
+  log,
+  release: (target) => {
+    if (chosen.keepData) log(`kept ${target.kind} data and log in ${target.dataDir}`);
+    else target.removeData();
+  },
+};
+const report: BenchReport = {
+  ...(await run(chosen, context)),
+  durationS: (performance.now() - startedMs) / 1000,
+};
+const markdown = renderMarkdown(report);
+process.stdout.write(`\n${markdown}\n`);
+if (!chosen.dryRun) for (const path of writeReport(resultsDir, report, markdown)) log(`wrote ${path}`);
+const corruption = findCorruption(report);
+for (const line of corruption) log(`CHECK FAILED: ${line}`);
+process.exitCode = corruption.length > 0 ? 1 : 0;

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { BenchUsageError, SCENARIOS, parseBenchOptions } from './bench-options.ts';
+
+describe('the runner flags', () => {
+  it('defaults to the short run of every scenario', () => {
+    const options = parseBenchOptions(['--']);
+    expect(options.mode).toBe('short');
+    expect([...options.scenarios]).toEqual([...SCENARIOS]);
+    expect(options.profile).toBe(false);
+  });
+
+  it('takes --full, --profile, --only, --keep-data and --no-report', () => {
+    const options = parseBenchOptions([
+      '--full',
+      '--profile',
+      '--only=peak,memory',
+      '--keep-data',
+      '--no-report',
+    ]);
+    expect(options).toMatchObject({ mode: 'full', profile: true, keepData: true, dryRun: true });
+    expect([...options.scenarios]).toEqual(['peak', 'memory']);
+  });
+
+  it('names an unknown flag or scenario', () => {
+    expect(() => parseBenchOptions(['--fast'])).toThrow(new BenchUsageError('unknown option --fast'));
+    expect(() => parseBenchOptions(['--only=peak,speed'])).toThrow(/unknown scenario "speed"/);
+  });
+});

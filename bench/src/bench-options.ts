@@ -1,0 +1,59 @@
+export const SCENARIOS = ['throughput', 'peak', 'connections', 'memory'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  readonly mode: 'short' | 'full';
+  readonly scenarios: ReadonlySet<ScenarioName>;
+  /** One more throughput run of the server under `node --cpu-prof`, summarized in the report. */
+  readonly profile: boolean;
+  /** Keep each process's temporary vault and log instead of deleting them. */
+  readonly keepData: boolean;
+  /** Write no report (a trial run). */
+  readonly dryRun: boolean;
+}
+
+export const usage = `Usage: pnpm bench [--full] [--profile] [--only=throughput,peak,connections,memory] [--keep-data] [--no-report]
+
+  --full        the long run (scenario 1 held for 5 minutes; about 20 minutes in all)
+  --profile     one more throughput run with the server under node --cpu-prof
+  --only=…      run only these scenarios
+  --keep-data   keep each process's vault and log (the path is printed)
+  --no-report   do not write bench/results/ (a trial run)`;
+
+export class BenchUsageError extends Error {
+  readonly code = 'BENCH_USAGE';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'BenchUsageError';
+  }
+}
+
+/** Parses the runner's flags; throws a `BenchUsageError` naming the flag it does not know. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  let mode: BenchOptions['mode'] = 'short';
+  let scenarios = new Set<ScenarioName>(SCENARIOS);
+  let profile = false;
+  let keepData = false;
+  let dryRun = false;
+  for (const arg of argv) {
+    if (arg === '--') continue;
+    else if (arg === '--full') mode = 'full';
+    else if (arg === '--profile') profile = true;
+    else if (arg === '--keep-data') keepData = true;
+    else if (arg === '--no-report') dryRun = true;
+    else if (arg.startsWith('--only=')) scenarios = parseScenarios(arg.slice('--only='.length));
+    else throw new BenchUsageError(`unknown option ${arg}`);
+  }
+  return Object.freeze({ mode, scenarios, profile, keepData, dryRun });
+}
+
+function parseScenarios(list: string): Set<ScenarioName> {
+  const names = list.split(',').filter((name) => name !== '');
+  for (const name of names) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) {
+      throw new BenchUsageError(`unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+    }
+  }
+  return new Set(names as ScenarioName[]);
+}

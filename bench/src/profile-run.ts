@@ -1,0 +1,22 @@
+import { mkdirSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { BenchContext } from './bench-context.ts';
+import type { ProfileResult } from './bench-report.ts';
+import { newestCpuProfile, readCpuProfile, summarizeCpuProfile } from './cpu-profile-summary.ts';
+import { throughputRun } from './scenario-throughput.ts';
+import type { ThroughputPlan } from './scenario-throughput.ts';
+
+/** One more throughput run with the server under `node --cpu-prof`, and its top self-time functions. */
+export async function profileThroughput(
+  context: BenchContext,
+  plan: ThroughputPlan,
+  profileDir: string,
+): Promise<ProfileResult> {
+  mkdirSync(profileDir, { recursive: true });
+  const run = await throughputRun(context, 'server', plan, profileDir);
+  const file = newestCpuProfile(profileDir);
+  if (file === undefined) throw new Error(`the server wrote no .cpuprofile into ${profileDir}`);
+  const summary = summarizeCpuProfile(readCpuProfile(file), 15);
+  context.log(`profile: ${file}`);
+  return { file: relative(process.cwd(), file), busyMs: summary.busyMs, run, top: summary.top };
+}

@@ -1,0 +1,97 @@
+import type { ProfileResult } from './bench-report.ts';
+import { cores, fixed, mb, ms, percent, table } from './report-format.ts';
+import type { ConnectionsResult } from './scenario-connections.ts';
+import type { MemoryResult } from './scenario-memory.ts';
+
+export function connectionsSection(result: ConnectionsResult): string[] {
+  const { plan } = result;
+  return [
+    '## Scenario 2: connections held',
+    '',
+    `Games of ${plan.writersPerGame} writers and ${plan.readersPerGame} readers at the real data rate, ${plan.stepGames} more ` +
+      `per step (started over ${plan.stepRampS} s, then measured for ${plan.stepHoldS} s), until a step's event-loop ` +
+      `delay p99 (median of its scrapes) reaches ${plan.loopP99LimitMs} ms, the open-file limit ` +
+      `(${result.fileLimit}) or the plan's cap of ${plan.maxGames} games. Stopped by: **${result.stoppedBy}**.`,
+    '',
+    ...table(
+      [
+        'games',
+        'connections',
+        'CPU',
+        'RSS',
+        'loop p99 (median / worst)',
+        'MB/s in',
+        'reader lag p99',
+        'generator CPU / loop p99',
+        'others',
+        'failed writers',
+        'corrupt readers',
+      ],
+      result.steps.map((step) => [
+        String(step.games),
+        String(step.connections),
+        percent(step.window.cpuShare),
+        mb(step.window.rssBytes),
+        `${ms(step.window.loopP99MedianMs)} / ${ms(step.window.loopP99MaxMs)}`,
+        fixed(step.receivedMbPerS, 2),
+        ms(step.readerLagP99Ms),
+        `${percent(step.window.generatorCpuShare)} / ${ms(step.generatorLoopP99Ms)}`,
+        cores(step.window.otherCores),
+        String(step.writersFailed),
+        String(step.readersCorrupt),
+      ]),
+    ),
+    '',
+    ...(result.advice === '' ? [] : [result.advice, '']),
+  ];
+}
+
+export function memorySection(result: MemoryResult): string[] {
+  const { plan } = result;
+  return [
+    '## Scenario 4: memory',
+    '',
+    `${plan.games} live games × ${plan.writersPerGame} writers × ${plan.readersPerGame} readers of the whole game, sent as ` +
+      `fast as the server takes it up to each checkpoint, then held. Per game = (RSS − idle RSS ${fixed(result.idleRssMb, 0)} MB) ` +
+      `/ ${plan.games}. Fit: **${fixed(result.fixedMbPerGame, 1)} MB + ${fixed(result.rssMbPerStreamMb, 2)} MB per MB of ` +
+      `canonical stream** (a 48-minute game's stream is 5.6 MB).`,
+    '',
+    ...table(
+      ['game time', 'stream', 'RSS per game', 'JS heap per game', 'external per game'],
+      result.checkpoints.map((point) => [
+        `${fixed(point.gameMinutes, 0)} min`,
+        `${fixed(point.streamMb, 2)} MB`,
+        `${fixed(point.rssPerGameMb, 1)} MB`,
+        `${fixed(point.heapPerGameMb, 1)} MB`,
+        `${fixed(point.externalPerGameMb, 1)} MB`,
+      ]),
+    ),
+    '',
+    `Checks: readers ${result.final.readersComplete}/${result.final.readers} complete, files ` +
+      `${result.savedFiles?.ok ?? 0}/${result.savedFiles?.checked ?? 0} equal.`,
+    '',
+  ];
+}
+
+export function profileSection(profile: ProfileResult): string[] {
+  return [
+    '## CPU profile of the server under the throughput scenario',
+    '',
+    `\`node --cpu-prof\`, main thread only (zstd compression runs on the thread pool and does not appear). ` +
+      `${fixed(profile.busyMs / 1000, 1)} s busy; shares are of the busy time. Profile: \`${profile.file}\` (not committed).`,
+    '',
+    ...table(
+      ['self', 'function', 'where', 'mostly called from'],
+      profile.top.map((entry) => [
+        `${percent(entry.selfShare)} (${ms(entry.selfMs)})`,
+        entry.function,
+        entry.location,
+        entry.topCaller,
+      ]),
+    ),
+    '',
+    `Profiled run: ${fixed(profile.run.mbPerCpuS, 1)} MB per CPU-second (profiling slows it; not in the medians). ` +
+      `Peak RSS ${mb(profile.run.peakRssMb * 1e6)}.`,
+    '',
+  ];
+}

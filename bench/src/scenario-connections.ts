@@ -1,0 +1,149 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { FIRST_GAME_ID, megabytes, spreadWindows } from './bench-context.ts';
+import type { BenchContext } from './bench-context.ts';
+import { fileBudget, gamesWithinLimit } from './file-budget.ts';
+import { LoadGenerator } from './load-generator.ts';
+import type { GameSpec } from './load-generator.ts';
+import { TargetProcess } from './target-process.ts';
+import { TargetSampler } from './target-sampler.ts';
+import type { WindowStats } from './target-sampler.ts';
+
+export interface ConnectionsPlan {
+  readonly writersPerGame: number;
+  readonly readersPerGame: number;
+  readonly stepGames: number;
+  readonly stepRampS: number;
+  readonly stepHoldS: number;
+  /** Stop here even when the limits allow more (keeps the short run short). */
+  readonly maxGames: number;
+  readonly loopP99LimitMs: number;
+  readonly delayS: number;
+}
+
+export interface ConnectionsStep {
+  readonly games: number;
+  readonly connections: number;
+  readonly window: WindowStats;
+  readonly receivedMbPerS: number;
+  /** Readers whose bytes so far are not a prefix of the stream (must be 0). */
+  readonly readersCorrupt: number;
+  readonly readersEmpty: number;
+  readonly writersFailed: number;
+  readonly readerLagP99Ms: number;
+  /** The generator's own event-loop delay p99: when high, the generator is the limit, not the server. */
+  readonly generatorLoopP99Ms: number;
+}
+
+export type ConnectionsLimit = 'event-loop' | 'descriptors' | 'plan';
+
+export interface ConnectionsResult {
+  readonly plan: ConnectionsPlan;
+  readonly fileLimit: number;
+  readonly steps: readonly ConnectionsStep[];
+  /** The most games held with the step's event-loop delay p99 (median of its scrapes) under the limit. */
+  readonly maxGamesUnderLimit: number;
+  readonly stoppedBy: ConnectionsLimit;
+  readonly advice: string;
+  readonly problems: readonly string[];
+}
+
+/**
+ * Scenario 2: connections held. Adds games of W writers and R readers at the real data rate step
+ * by step (each step ramps its games up, then holds), until a step's event-loop delay p99 reaches
+ * the limit, the next step would pass the open-file limit, or the plan's cap. Games stream long
+ * windows of the 48-minute game and never end: at the end every connection is cut and the server
+ * is killed (a graceful stop would save every cut game at once). Readers are checked for bytes
+ * that differ from the stream; a prefix is expected.
+ */
+export async function runConnections(
+  context: BenchContext,
+  plan: ConnectionsPlan,
+): Promise<ConnectionsResult> {
+  const perGame = plan.writersPerGame + plan.readersPerGame;
+  const fileCap = gamesWithinLimit(context.fileLimit, perGame);
+  const budget = fileBudget(context.fileLimit, plan.maxGames * perGame);
+  if (!budget.fits) context.log(budget.advice);
+  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 5 });
+  const sampler = new TargetSampler(target, 2000);
+  const generator = new LoadGenerator({
+    port: target.tcpPort,
+    writersPerGame: plan.writersPerGame,
+    readersPerGame: plan.readersPerGame,
+    speedUp: 1,
+    readerDelayMs: 3000,
+    serverDelayMs: plan.delayS * 1000,
+  });
+  const steps: ConnectionsStep[] = [];
+  let stoppedBy: ConnectionsLimit = 'plan';
+  try {
+    sampler.start();
+    const stepCount = Math.ceil(Math.min(plan.maxGames, fileCap) / plan.stepGames);
+    const windowTicks = Math.ceil(stepCount * (plan.stepRampS + plan.stepHoldS + 5) * 10) + 600;
+    const specs = spreadWindows(context.source, stepCount * plan.stepGames, windowTicks, FIRST_GAME_ID, 16);
+    for (let games = plan.stepGames; ; games += plan.stepGames) {
+      if (games > fileCap) {
+        stoppedBy = 'descriptors';
+        break;
+      }
+      if (games > plan.maxGames) break;
+      const step = await holdStep(context, { generator, sampler, plan, games, specs });
+      steps.push(step);
+      if (step.window.loopP99MedianMs >= plan.loopP99LimitMs) {
+        stoppedBy = 'event-loop';
+        break;
+      }
+    }
+  } finally {
+    sampler.stop();
+    generator.abort();
+    await target.kill();
+    context.release(target);
+  }
+  const underLimit = steps.filter((step) => step.window.loopP99MedianMs < plan.loopP99LimitMs);
+  return {
+    plan,
+    fileLimit: context.fileLimit,
+    steps,
+    maxGamesUnderLimit: Math.max(0, ...underLimit.map((step) => step.games)),
+    stoppedBy,
+    advice: stoppedBy === 'descriptors' ? fileBudget(context.fileLimit, (fileCap + 1) * perGame).advice : '',
+    problems: target.problems.map((problem) => problem.line),
+  };
+}
+
+async function holdStep(
+  context: BenchContext,
+  step: {
+    readonly generator: LoadGenerator;
+    readonly sampler: TargetSampler;
+    readonly plan: ConnectionsPlan;
+    readonly games: number;
+    readonly specs: readonly GameSpec[];
+  },
+): Promise<ConnectionsStep> {
+  const { generator, sampler, plan, games } = step;
+  generator.addGames(step.specs.slice(games - plan.stepGames, games), plan.stepRampS * 1000);
+  await delay(plan.stepRampS * 1000);
+  generator.resetMeasurements();
+  const from = await sampler.sample();
+  await delay(plan.stepHoldS * 1000);
+  const to = await sampler.sample();
+  const window = sampler.window(from, to);
+  const summary = generator.summary();
+  context.log(
+    `connections: ${games} games (${games * (plan.writersPerGame + plan.readersPerGame)} connections): ` +
+      `event-loop p99 ${window.loopP99MedianMs.toFixed(0)} ms, CPU ${(window.cpuShare * 100).toFixed(0)}%`,
+  );
+  return {
+    games,
+    connections: games * (plan.writersPerGame + plan.readersPerGame),
+    window,
+    receivedMbPerS: megabytes(to.receivedBytes - from.receivedBytes) / (window.wallMs / 1000),
+    readersCorrupt: summary.readersCorrupt,
+    readersEmpty: summary.readersEmpty,
+    writersFailed:
+      summary.writers - (summary.writerEndings['open'] ?? 0) - (summary.writerEndings['end'] ?? 0),
+    readerLagP99Ms: summary.readerLagMs.p99,
+    generatorLoopP99Ms: summary.generatorLoopDelayMs.p99,
+  };
+}

@@ -1,0 +1,110 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { megabytes, spreadWindows } from './bench-context.ts';
+import type { BenchContext } from './bench-context.ts';
+import { fileBudget, gamesWithinLimit } from './file-budget.ts';
+import type { GeneratorSummary } from './generator-summary.ts';
+import { LoadGenerator } from './load-generator.ts';
+import { checkSavedFiles } from './saved-files.ts';
+import type { SavedFilesCheck } from './saved-files.ts';
+import { TargetProcess } from './target-process.ts';
+import { TargetSampler, timeline } from './target-sampler.ts';
+import type { TimelinePoint } from './target-sampler.ts';
+import type { WindowStats } from './target-sampler.ts';
+
+export interface PeakPlan {
+  readonly games: number;
+  readonly writersPerGame: number;
+  readonly readersPerGame: number;
+  readonly rampUpS: number;
+  /** Steady state measured after the ramp-up and the server's delay (readers then get data). */
+  readonly holdS: number;
+  readonly delayS: number;
+  readonly graceS: number;
+}
+
+export interface PeakResult {
+  readonly plan: PeakPlan;
+  readonly streamTicksPerGame: number;
+  readonly window: WindowStats;
+  readonly receivedMbPerS: number;
+  readonly sentMbPerS: number;
+  readonly rssPerGameMb: number;
+  /** Reader lag and the generator's health over the measured window only. */
+  readonly atSteadyState: GeneratorSummary;
+  /** Every connection's ending and every reader's bytes, once all games ended. */
+  readonly final: GeneratorSummary;
+  readonly savedFiles: SavedFilesCheck | undefined;
+  readonly problems: readonly string[];
+  readonly problemCount: number;
+  readonly timeline: readonly TimelinePoint[];
+}
+
+/**
+ * Scenario 1: FAF's peak today, held. G games × W writers × R readers at the real data rate, each
+ * game streaming a window of the 48-minute game (windows spread over the whole game, so the load
+ * is its average rate). Games start evenly over the ramp-up; the window measured starts once the
+ * ramp-up and the server's delay have passed, and lasts `holdS`. Then every game ends, and every
+ * reader's bytes and every saved file are checked.
+ */
+export async function runPeak(context: BenchContext, planned: PeakPlan): Promise<PeakResult> {
+  const perGame = planned.writersPerGame + planned.readersPerGame;
+  const budget = fileBudget(context.fileLimit, planned.games * perGame);
+  if (!budget.fits) context.log(budget.advice);
+  const plan = budget.fits ? planned : { ...planned, games: gamesWithinLimit(context.fileLimit, perGame) };
+  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: plan.graceS });
+  try {
+    return await hold(context, target, plan);
+  } finally {
+    await target.stop();
+    context.release(target);
+  }
+}
+
+async function hold(context: BenchContext, target: TargetProcess, plan: PeakPlan): Promise<PeakResult> {
+  const settleS = plan.rampUpS + plan.delayS;
+  const streamTicks = Math.ceil((settleS + plan.holdS + 2) * 10);
+  const specs = spreadWindows(context.source, plan.games, streamTicks);
+  const sampler = new TargetSampler(target, 2000);
+  const generator = new LoadGenerator({
+    port: target.tcpPort,
+    writersPerGame: plan.writersPerGame,
+    readersPerGame: plan.readersPerGame,
+    speedUp: 1,
+    readerDelayMs: 1000,
+    serverDelayMs: plan.delayS * 1000,
+  });
+  const idle = await sampler.sample();
+  sampler.start();
+  generator.addGames(specs, plan.rampUpS * 1000);
+  context.log(`peak: ${plan.games} games ramping up over ${plan.rampUpS} s, measuring after ${settleS} s`);
+  await delay(settleS * 1000);
+  generator.resetMeasurements();
+  const from = await sampler.sample();
+  await delay(plan.holdS * 1000);
+  const to = await sampler.sample();
+  const atSteadyState = generator.summary();
+  context.log(`peak: measured ${plan.holdS} s; waiting for the games to end`);
+  const ended = await generator.idle((plan.rampUpS + plan.graceS + 60) * 1000);
+  if (!ended) context.log('peak: some games did not end; cutting them');
+  generator.abort();
+  sampler.stop();
+  const final = generator.summary();
+  const savedFiles =
+    target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);
+  const window = sampler.window(from, to);
+  const seconds = window.wallMs / 1000;
+  return {
+    plan,
+    streamTicksPerGame: streamTicks,
+    window,
+    receivedMbPerS: megabytes(to.receivedBytes - from.receivedBytes) / seconds,
+    sentMbPerS: megabytes(to.sentBytes - from.sentBytes) / seconds,
+    rssPerGameMb: megabytes(to.rssBytes - idle.rssBytes) / plan.games,
+    atSteadyState,
+    final,
+    savedFiles,
+    problems: target.problems.map((problem) => problem.line),
+    problemCount: target.problemCount,
+    timeline: timeline(sampler.samples, idle.atMs),
+  };
+}

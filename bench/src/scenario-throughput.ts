@@ -1,0 +1,149 @@
+import { megabytes, wholeGames } from './bench-context.ts';
+import type { BenchContext } from './bench-context.ts';
+import { LoadGenerator } from './load-generator.ts';
+import { checkSavedFiles } from './saved-files.ts';
+import type { SavedFilesCheck } from './saved-files.ts';
+import { median } from './stats.ts';
+import { TargetProcess } from './target-process.ts';
+import type { TargetKind } from './target-process.ts';
+import { TargetSampler } from './target-sampler.ts';
+
+export interface ThroughputPlan {
+  readonly games: number;
+  readonly writersPerGame: number;
+  readonly readersPerGame: number;
+  readonly repetitions: number;
+}
+
+/** One flood of whole games into one process. */
+export interface ThroughputRun {
+  readonly target: TargetKind;
+  readonly ingestedMb: number;
+  /** CPU of the process under test from before the first connection to the last saved file. */
+  readonly cpuS: number;
+  readonly mbPerCpuS: number;
+  readonly cpuMsPerMb: number;
+  /** Ingest rate while the writers were sending (from the first connection to the last writer's end). */
+  readonly mbPerWallS: number;
+  readonly peakRssMb: number;
+  readonly generatorCpuShare: number;
+  readonly readersComplete: number;
+  readonly readersCorrupt: number;
+  readonly readers: number;
+  readonly readerFailures: readonly string[];
+  readonly savedFiles: SavedFilesCheck | undefined;
+  readonly problems: readonly string[];
+}
+
+export interface ThroughputResult {
+  readonly plan: ThroughputPlan;
+  readonly runs: readonly ThroughputRun[];
+  readonly serverMbPerCpuS: number;
+  readonly relayMbPerCpuS: number;
+  readonly serverCpuMsPerMb: number;
+  readonly relayCpuMsPerMb: number;
+  /** Our CPU per MB over the relay's (medians): the figure that holds across machines. */
+  readonly cpuRatioToRelay: number;
+}
+
+const IDLE_TIMEOUT_MS = 180_000;
+
+/**
+ * Scenario 3 (throughput) and 5 (the baseline): G games × W writers × R readers of the whole
+ * 5.6 MB game, sent as fast as the sockets take it, first into the relay, then into our server,
+ * alternately, `repetitions` times each. Every reader's bytes and every saved file are checked.
+ */
+export async function runThroughput(context: BenchContext, plan: ThroughputPlan): Promise<ThroughputResult> {
+  const runs: ThroughputRun[] = [];
+  for (let repetition = 0; repetition < plan.repetitions; repetition++) {
+    for (const kind of ['relay', 'server'] as const) {
+      const run = await throughputRun(context, kind, plan);
+      context.log(`throughput ${kind} #${repetition + 1}: ${run.mbPerCpuS.toFixed(1)} MB per CPU-second`);
+      runs.push(run);
+    }
+  }
+  const medianOf = (kind: TargetKind, pick: (run: ThroughputRun) => number): number =>
+    median(runs.filter((run) => run.target === kind).map(pick));
+  const serverCpuMsPerMb = medianOf('server', (run) => run.cpuMsPerMb);
+  const relayCpuMsPerMb = medianOf('relay', (run) => run.cpuMsPerMb);
+  return {
+    plan,
+    runs,
+    serverMbPerCpuS: medianOf('server', (run) => run.mbPerCpuS),
+    relayMbPerCpuS: medianOf('relay', (run) => run.mbPerCpuS),
+    serverCpuMsPerMb,
+    relayCpuMsPerMb,
+    cpuRatioToRelay: serverCpuMsPerMb / relayCpuMsPerMb,
+  };
+}
+
+/** One flood; `cpuProfileDir` runs the server under `node --cpu-prof`. */
+export async function throughputRun(
+  context: BenchContext,
+  kind: TargetKind,
+  plan: ThroughputPlan,
+  cpuProfileDir?: string,
+): Promise<ThroughputRun> {
+  const target =
+    kind === 'relay'
+      ? await TargetProcess.startRelay()
+      : await TargetProcess.startServer({
+          delayS: 1,
+          graceS: 1,
+          ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
+        });
+  try {
+    return await flood(context, target, plan);
+  } finally {
+    await target.stop();
+    context.release(target);
+  }
+}
+
+async function flood(
+  context: BenchContext,
+  target: TargetProcess,
+  plan: ThroughputPlan,
+): Promise<ThroughputRun> {
+  const sampler = new TargetSampler(target, 1000);
+  const specs = wholeGames(context.source, plan.games);
+  const generator = new LoadGenerator({
+    port: target.tcpPort,
+    writersPerGame: plan.writersPerGame,
+    readersPerGame: plan.readersPerGame,
+    speedUp: Number.POSITIVE_INFINITY,
+    readerDelayMs: 100,
+    serverDelayMs: 0,
+  });
+  const before = await sampler.sample();
+  generator.addGames(specs, 0);
+  sampler.start();
+  if (!(await generator.idle(IDLE_TIMEOUT_MS)))
+    context.log(`throughput ${target.kind}: games still open, cut`);
+  generator.abort();
+  const savedFiles =
+    target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);
+  sampler.stop();
+  const after = await sampler.sample();
+  const summary = generator.summary();
+  const window = sampler.window(before, after);
+  const ingestedMb = megabytes(summary.sentBytes);
+  const writingMs =
+    Math.max(...generator.games.map((game) => game.writersEndedAtMs ?? after.atMs)) - before.atMs;
+  return {
+    target: target.kind,
+    ingestedMb,
+    cpuS: window.cpuMs / 1000,
+    mbPerCpuS: ingestedMb / (window.cpuMs / 1000),
+    cpuMsPerMb: window.cpuMs / ingestedMb,
+    mbPerWallS: ingestedMb / (writingMs / 1000),
+    peakRssMb: megabytes(window.peakRssBytes),
+    generatorCpuShare: window.generatorCpuShare,
+    readersComplete: summary.readersComplete,
+    readersCorrupt: summary.readersCorrupt,
+    readers: summary.readers,
+    readerFailures: summary.failures,
+    savedFiles,
+    problems: target.problems.map((problem) => problem.line),
+  };
+}

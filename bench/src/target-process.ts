@@ -1,0 +1,191 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A log line of the process under test at warn level or above, kept as evidence. */
+export interface ProblemLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly line: string;
+}
+
+export type TargetKind = 'server' | 'relay';
+
+const KEPT_PROBLEM_LINES = 20;
+const STARTUP_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 60_000;
+
+/** Settings of the server under test that differ between scenarios. */
+export interface ServerSettings {
+  readonly delayS: number;
+  readonly graceS: number;
+  readonly lingerS?: number;
+  /** Where `node --cpu-prof` writes the profile, when profiling. */
+  readonly cpuProfileDir?: string;
+}
+
+/**
+ * The process under test, started as production starts it, in its own process: the replay
+ * server (`node packages/app/dist/main.js serve`) or the baseline relay. Ports come from its
+ * "listening" JSON log line on stderr; warn and error lines are kept as evidence.
+ */
+export class TargetProcess {
+  readonly kind: TargetKind;
+  readonly problems: ProblemLine[] = [];
+  /** A temporary directory holding the vault, the spool and the process's whole log. */
+  readonly dataDir: string;
+  /** The vault the server saves into (undefined for the relay). */
+  readonly vaultPath: string | undefined;
+  readonly logPath: string;
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<number | null>;
+  #problemCount = 0;
+  #tcpPort: number | undefined;
+  #metricsPort: number | undefined;
+  #onListening: (() => void) | undefined;
+
+  private constructor(kind: TargetKind, args: readonly string[], dataDir: string) {
+    this.kind = kind;
+    this.dataDir = dataDir;
+    this.vaultPath = kind === 'server' ? join(dataDir, 'vault') : undefined;
+    this.logPath = join(dataDir, `${kind}.log`);
+    this.#child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    this.#readStderr();
+  }
+
+  static async startServer(settings: ServerSettings): Promise<TargetProcess> {
+    const dataDir = temporaryDir();
+    const profiling =
+      settings.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`];
+    const args = [...profiling, serverMainPath(), 'serve', ...serverFlags(settings, dataDir)];
+    return TargetProcess.#started(new TargetProcess('server', args, dataDir));
+  }
+
+  static async startRelay(): Promise<TargetProcess> {
+    const relayMain = fileURLToPath(new URL('relay-main.ts', import.meta.url));
+    return TargetProcess.#started(
+      new TargetProcess('relay', ['--experimental-strip-types', relayMain], temporaryDir()),
+    );
+  }
+
+  static async #started(target: TargetProcess): Promise<TargetProcess> {
+    const listening = new Promise<void>((resolve) => (target.#onListening = resolve));
+    const timeout = AbortSignal.timeout(STARTUP_TIMEOUT_MS);
+    const failed = new Promise<never>((_, reject) => {
+      void target.#exited.then((code) =>
+        reject(new Error(`${target.kind} exited with ${code} before listening`)),
+      );
+      timeout.addEventListener('abort', () => reject(new Error(`${target.kind} did not start listening`)));
+    });
+    try {
+      await Promise.race([listening, failed]);
+    } catch (error) {
+      target.#child.kill('SIGKILL');
+      const log = target.problems.map((problem) => problem.line).join('\n');
+      throw new Error(`${(error as Error).message}: ${log}`, { cause: error });
+    }
+    return target;
+  }
+
+  get pid(): number {
+    if (this.#child.pid === undefined) throw new Error(`${this.kind} has no pid`);
+    return this.#child.pid;
+  }
+
+  get tcpPort(): number {
+    if (this.#tcpPort === undefined) throw new Error(`${this.kind} has not reported its port`);
+    return this.#tcpPort;
+  }
+
+  get metricsPort(): number | undefined {
+    return this.#metricsPort;
+  }
+
+  /** Warn-or-worse log lines seen, including those not kept. */
+  get problemCount(): number {
+    return this.#problemCount;
+  }
+
+  /** SIGTERM (a graceful shutdown, which also writes a CPU profile), SIGKILL if it hangs. */
+  async stop(): Promise<number | null> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return this.#child.exitCode;
+    this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    const code = await this.#exited;
+    clearTimeout(timer);
+    return code;
+  }
+
+  /** SIGKILL: ends a server whose graceful shutdown would save thousands of cut games at once. */
+  async kill(): Promise<void> {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  /** Deletes the data directory of a stopped process. */
+  removeData(): void {
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  #readStderr(): void {
+    let buffered = '';
+    this.#child.stderr?.pipe(createWriteStream(this.logPath));
+    this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      buffered += text;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) this.#takeLine(line);
+    });
+  }
+
+  #takeLine(line: string): void {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      this.#keepProblem({ level: 50, msg: 'unparsable stderr line', line });
+      return;
+    }
+    const msg = typeof parsed['msg'] === 'string' ? parsed['msg'] : '';
+    if (msg.endsWith('listening') && typeof parsed['tcpPort'] === 'number') {
+      this.#tcpPort = parsed['tcpPort'];
+      this.#metricsPort = typeof parsed['metricsPort'] === 'number' ? parsed['metricsPort'] : undefined;
+      this.#onListening?.();
+    }
+    const level = typeof parsed['level'] === 'number' ? parsed['level'] : 30;
+    if (level >= 40) this.#keepProblem({ level, msg, line });
+  }
+
+  #keepProblem(problem: ProblemLine): void {
+    this.#problemCount++;
+    if (this.problems.length < KEPT_PROBLEM_LINES) this.problems.push(problem);
+  }
+}
+
+function temporaryDir(): string {
+  return mkdtempSync(join(tmpdir(), 'faf-bench-'));
+}
+
+function serverMainPath(): string {
+  return join(dirname(fileURLToPath(import.meta.resolve('@faf-replay/app'))), 'main.js');
+}
+
+function serverFlags(settings: ServerSettings, dataDir: string): string[] {
+  return [
+    '--server.port=0',
+    '--server.websocket_port=null',
+    '--server.prometheus_port=0',
+    `--server.linger_s=${settings.lingerS ?? 1}`,
+    `--storage.vault_path=${join(dataDir, 'vault')}`,
+    `--storage.spool_path=${join(dataDir, 'spool')}`,
+    `--replay.delay_s=${settings.delayS}`,
+    `--replay.time_with_zero_writers_to_end_replay_s=${settings.graceS}`,
+    // Info level is production's: the "listening" line carries the ports, and a replay logs 3 lines.
+    '--log.level=info',
+    '--log.format=json',
+  ];
+}

@@ -1,0 +1,155 @@
+import { listenOverflows, machineCpuMs, sampleProcess } from './proc-stats.ts';
+import type { ProcSample } from './proc-stats.ts';
+import { metricValue, parsePrometheusText } from './prometheus-text.ts';
+import type { MetricSample } from './prometheus-text.ts';
+import { max, median } from './stats.ts';
+import type { TargetProcess } from './target-process.ts';
+
+/** One sample of the process under test, and of the generator's own CPU at the same moment. */
+export interface TargetSample extends ProcSample {
+  readonly generatorCpuMs: number;
+  /** Busy CPU time of the whole machine (every process, all cores). */
+  readonly machineBusyMs: number;
+  readonly listenOverflows: number;
+  /** Event-loop delay p99 and max since the previous scrape (prom-client resets its histogram). */
+  readonly loopP99Ms: number;
+  readonly loopMaxMs: number;
+  readonly runningReplays: number;
+  readonly writerConnections: number;
+  readonly readerConnections: number;
+  readonly receivedBytes: number;
+  readonly sentBytes: number;
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
+}
+
+/** Figures over a stretch of samples. */
+export interface WindowStats {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  /** CPU time per wall time of the process under test (1 = one core). */
+  readonly cpuShare: number;
+  readonly generatorCpuShare: number;
+  /** Cores kept busy by other processes on the machine (other work competes with the measurement). */
+  readonly otherCores: number;
+  /** Connections the kernel dropped on full listen queues (machine-wide). */
+  readonly listenOverflows: number;
+  readonly rssBytes: number;
+  readonly peakRssBytes: number;
+  /** Median and max of the per-scrape event-loop delay p99. */
+  readonly loopP99MedianMs: number;
+  readonly loopP99MaxMs: number;
+  readonly loopMaxMs: number;
+}
+
+/** Samples `/proc/<pid>` and the server's `/metrics` every `intervalMs`. */
+export class TargetSampler {
+  readonly samples: TargetSample[] = [];
+  readonly #target: TargetProcess;
+  readonly #intervalMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(target: TargetProcess, intervalMs: number) {
+    this.#target = target;
+    this.#intervalMs = intervalMs;
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => void this.sample(), this.#intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  async sample(): Promise<TargetSample> {
+    const metrics = await this.#scrape();
+    const at = performance.now();
+    const usage = process.cpuUsage();
+    const sample: TargetSample = {
+      ...sampleProcess(this.#target.pid, at),
+      generatorCpuMs: (usage.user + usage.system) / 1000,
+      machineBusyMs: machineCpuMs().busyMs,
+      listenOverflows: listenOverflows(),
+      loopP99Ms: metricValue(metrics, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+      loopMaxMs: metricValue(metrics, 'nodejs_eventloop_lag_max_seconds') * 1000,
+      runningReplays: metricValue(metrics, 'replayserver_running_replays_count'),
+      writerConnections: metricValue(metrics, 'replayserver_active_connections_count', {
+        category: 'writer',
+      }),
+      readerConnections: metricValue(metrics, 'replayserver_active_connections_count', {
+        category: 'reader',
+      }),
+      receivedBytes: metricValue(metrics, 'replayserver_received_bytes_total'),
+      sentBytes: metricValue(metrics, 'replayserver_sent_bytes_total'),
+      heapUsedBytes: metricValue(metrics, 'nodejs_heap_size_used_bytes'),
+      externalBytes: metricValue(metrics, 'nodejs_external_memory_bytes'),
+    };
+    this.samples.push(sample);
+    return sample;
+  }
+
+  /** Stats between two samples (inclusive), with the loop-delay scrapes taken after `from`. */
+  window(from: TargetSample, to: TargetSample): WindowStats {
+    const inside = this.samples.filter((s) => s.atMs > from.atMs && s.atMs <= to.atMs);
+    const wallMs = to.atMs - from.atMs;
+    const cpuMs = to.cpuMs - from.cpuMs;
+    const loopP99s = inside.map((s) => s.loopP99Ms).filter((v) => !Number.isNaN(v));
+    const generatorCpuMs = to.generatorCpuMs - from.generatorCpuMs;
+    const machineBusyMs = to.machineBusyMs - from.machineBusyMs;
+    return {
+      wallMs,
+      cpuMs,
+      cpuShare: cpuMs / wallMs,
+      generatorCpuShare: generatorCpuMs / wallMs,
+      otherCores: Math.max(0, (machineBusyMs - cpuMs - generatorCpuMs) / wallMs),
+      listenOverflows: to.listenOverflows - from.listenOverflows,
+      rssBytes: to.rssBytes,
+      peakRssBytes: to.peakRssBytes,
+      loopP99MedianMs: median(loopP99s),
+      loopP99MaxMs: max(loopP99s),
+      loopMaxMs: max(inside.map((s) => s.loopMaxMs).filter((v) => !Number.isNaN(v))),
+    };
+  }
+
+  async #scrape(): Promise<MetricSample[]> {
+    const port = this.#target.metricsPort;
+    if (port === undefined) return [];
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`, {
+        signal: AbortSignal.timeout(10_000),
+      });
+      return parsePrometheusText(await response.text());
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** One sample, compact, for the JSON report's time series. */
+export interface TimelinePoint {
+  readonly atS: number;
+  readonly cpuShare: number;
+  readonly rssMb: number;
+  readonly loopP99Ms: number;
+  readonly writers: number;
+  readonly readers: number;
+  readonly replays: number;
+}
+
+/** The samples as a time series from `startMs`, CPU share taken between neighbouring samples. */
+export function timeline(samples: readonly TargetSample[], startMs: number): TimelinePoint[] {
+  return samples.slice(1).map((sample, i) => {
+    const previous = samples[i] ?? sample;
+    return {
+      atS: Math.round((sample.atMs - startMs) / 100) / 10,
+      cpuShare: Math.round(((sample.cpuMs - previous.cpuMs) / (sample.atMs - previous.atMs)) * 100) / 100,
+      rssMb: Math.round(sample.rssBytes / 1e6),
+      loopP99Ms: Math.round(sample.loopP99Ms),
+      writers: sample.writerConnections,
+      readers: sample.readerConnections,
+      replays: sample.runningReplays,
+    };
+  });
+}

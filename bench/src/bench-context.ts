@@ -8,8 +8,6 @@ export interface BenchContext {
   readonly source: ReplaySource;
   /** `pnpm bench --full`: the long versions. */
   readonly full: boolean;
-  /** `--profile`: where `node --cpu-prof` writes the server's profile of one more throughput run. */
-  readonly profileDir: string | undefined;
   /** Open-file limit of this process (the server inherits it). */
   readonly fileLimit: number;
   /** Progress for the operator (the runner prints it; it is not part of the report). */

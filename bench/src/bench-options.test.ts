@@ -6,7 +6,7 @@ describe('the runner flags', () => {
     const options = parseBenchOptions(['--']);
     expect(options.mode).toBe('short');
     expect([...options.scenarios]).toEqual([...SCENARIOS]);
-    expect(options.profile).toBe(false);
+    expect(options.profile.size).toBe(0);
   });
 
   it('takes --full, --profile, --only, --keep-data and --no-report', () => {
@@ -24,5 +24,6 @@ describe('the runner flags', () => {
   it('names an unknown flag or scenario', () => {
     expect(() => parseBenchOptions(['--fast'])).toThrow(new BenchUsageError('unknown option --fast'));
     expect(() => parseBenchOptions(['--only=peak,speed'])).toThrow(/unknown scenario "speed"/);
+    expect(() => parseBenchOptions(['--profile=memory'])).toThrow(/cannot profile "memory"/);
   });
 });

@@ -30,10 +30,9 @@ export function benchPlans(mode: 'short' | 'full'): BenchPlans {
     connections: {
       writersPerGame: 6,
       readersPerGame: 2,
-      stepGames: full ? 200 : 400,
+      gameSteps: full ? Array.from({ length: 25 }, (_, i) => (i + 1) * 200) : [200, 600, 1_200],
       stepRampS: full ? 10 : 5,
       stepHoldS: full ? 20 : 6,
-      maxGames: full ? 10_000 : 1_200,
       loopP99LimitMs: 50,
       delayS: full ? 60 : 5,
     },

@@ -7,12 +7,14 @@ import type { MemoryResult } from './scenario-memory.ts';
 import type { PeakResult } from './scenario-peak.ts';
 import type { ThroughputResult, ThroughputRun } from './scenario-throughput.ts';
 
-/** The server's CPU profile under the throughput scenario (`--profile`). */
+/** The server's CPU profile under one scenario (`--profile`, `--profile=peak`). */
 export interface ProfileResult {
+  readonly scenario: 'throughput' | 'peak';
   readonly file: string;
   readonly busyMs: number;
-  readonly run: ThroughputRun;
   readonly top: readonly SelfTimeEntry[];
+  /** The profiled throughput run (not in the medians: the profiler slows it). */
+  readonly throughputRun?: ThroughputRun;
 }
 
 /** Everything one run measured: the JSON report, from which the Markdown one is written. */
@@ -29,7 +31,7 @@ export interface BenchReport {
   readonly peak?: PeakResult;
   readonly connections?: ConnectionsResult;
   readonly memory?: MemoryResult;
-  readonly profile?: ProfileResult;
+  readonly profiles: readonly ProfileResult[];
 }
 
 /**

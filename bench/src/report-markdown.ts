@@ -19,7 +19,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...(report.peak === undefined ? [] : peakSection(report.peak)),
     ...(report.connections === undefined ? [] : connectionsSection(report.connections)),
     ...(report.memory === undefined ? [] : memorySection(report.memory)),
-    ...(report.profile === undefined ? [] : profileSection(report.profile)),
+    ...report.profiles.flatMap(profileSection),
     ...caveats(),
   ].join('\n');
 }
@@ -110,6 +110,9 @@ function peakSection(result: PeakResult): string[] {
   return [
     "## Scenario 1: FAF's peak, held",
     '',
+    ...(result.profiled
+      ? ['**The server ran under `node --cpu-prof` here: these figures are slowed by the profiler.**', '']
+      : []),
     `${plan.games} games × ${plan.writersPerGame} writers × ${plan.readersPerGame} readers at the real data rate (each game ` +
       `streams ${result.streamTicksPerGame} ticks of the 48-minute game; windows spread over the whole game), started over ` +
       `${plan.rampUpS} s; server delay ${plan.delayS} s. Measured for ${fixed(window.wallMs / 1000, 0)} s once the ` +

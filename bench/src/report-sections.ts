@@ -8,10 +8,11 @@ export function connectionsSection(result: ConnectionsResult): string[] {
   return [
     '## Scenario 2: connections held',
     '',
-    `Games of ${plan.writersPerGame} writers and ${plan.readersPerGame} readers at the real data rate, ${plan.stepGames} more ` +
-      `per step (started over ${plan.stepRampS} s, then measured for ${plan.stepHoldS} s), until a step's event-loop ` +
-      `delay p99 (median of its scrapes) reaches ${plan.loopP99LimitMs} ms, the open-file limit ` +
-      `(${result.fileLimit}) or the plan's cap of ${plan.maxGames} games. Stopped by: **${result.stoppedBy}**.`,
+    `Games of ${plan.writersPerGame} writers and ${plan.readersPerGame} readers at the real data rate, held in steps of ` +
+      `${plan.gameSteps.join(', ')} games (each step's new games started over ${plan.stepRampS} s, then measured for ` +
+      `${plan.stepHoldS} s), until a step's event-loop delay p99 (median of its 2 s scrapes) reaches ` +
+      `${plan.loopP99LimitMs} ms, or the open-file limit (${result.fileLimit}) is reached. Stopped by: ` +
+      `**${result.stoppedBy}**.`,
     '',
     ...table(
       [
@@ -74,8 +75,9 @@ export function memorySection(result: MemoryResult): string[] {
 }
 
 export function profileSection(profile: ProfileResult): string[] {
+  const run = profile.throughputRun;
   return [
-    '## CPU profile of the server under the throughput scenario',
+    `## CPU profile of the server under the ${profile.scenario} scenario`,
     '',
     `\`node --cpu-prof\`, main thread only (zstd compression runs on the thread pool and does not appear). ` +
       `${fixed(profile.busyMs / 1000, 1)} s busy; shares are of the busy time. Profile: \`${profile.file}\` (not committed).`,
@@ -90,8 +92,12 @@ export function profileSection(profile: ProfileResult): string[] {
       ]),
     ),
     '',
-    `Profiled run: ${fixed(profile.run.mbPerCpuS, 1)} MB per CPU-second (profiling slows it; not in the medians). ` +
-      `Peak RSS ${mb(profile.run.peakRssMb * 1e6)}.`,
-    '',
+    ...(run === undefined
+      ? []
+      : [
+          `Profiled run: ${fixed(run.mbPerCpuS, 1)} MB per CPU-second (profiling slows it; not in the medians). ` +
+            `Peak RSS ${mb(run.peakRssMb * 1e6)}.`,
+          '',
+        ]),
   ];
 }

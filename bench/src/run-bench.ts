@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtureFacts, fixturePath } from '@faf-replay/fixtures';
@@ -7,9 +8,9 @@ import { BenchUsageError, parseBenchOptions, usage } from './bench-options.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { benchPlans } from './bench-plans.ts';
 import { writeReport } from './bench-report.ts';
-import type { BenchReport } from './bench-report.ts';
+import type { BenchReport, ProfileResult } from './bench-report.ts';
 import { describeMachine, machineInfo } from './machine-info.ts';
-import { profileThroughput } from './profile-run.ts';
+import { profileThroughput, summarizeNewest } from './profile-run.ts';
 import { loadReplaySource } from './replay-source.ts';
 import { renderMarkdown } from './report-markdown.ts';
 import { findCorruption } from './result-checks.ts';
@@ -19,6 +20,7 @@ import { runPeak } from './scenario-peak.ts';
 import { runThroughput } from './scenario-throughput.ts';
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
+const profileDir = join(resultsDir, 'profiles');
 
 function log(line: string): void {
   process.stdout.write(`[bench] ${line}\n`);
@@ -48,12 +50,15 @@ async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<Be
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   log(`${chosen.mode} run on ${describeMachine(machine)}`);
+  const profiles: ProfileResult[] = [];
   const throughput = wanted.has('throughput') ? await runThroughput(context, plans.throughput) : undefined;
-  const profile =
-    context.profileDir === undefined
-      ? undefined
-      : await profileThroughput(context, plans.throughput, context.profileDir);
-  const peak = wanted.has('peak') ? await runPeak(context, plans.peak) : undefined;
+  if (chosen.profile.has('throughput'))
+    profiles.push(await profileThroughput(context, plans.throughput, profileDir));
+  const peakProfileDir = chosen.profile.has('peak') ? profileDir : undefined;
+  if (peakProfileDir !== undefined) mkdirSync(peakProfileDir, { recursive: true });
+  const peak = wanted.has('peak') ? await runPeak(context, plans.peak, peakProfileDir) : undefined;
+  if (peak !== undefined && peakProfileDir !== undefined)
+    profiles.push(summarizeNewest(context, 'peak', peakProfileDir));
   const connections = wanted.has('connections')
     ? await runConnections(context, plans.connections)
     : undefined;
@@ -77,7 +82,7 @@ async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<Be
     ...(peak === undefined ? {} : { peak }),
     ...(connections === undefined ? {} : { connections }),
     ...(memory === undefined ? {} : { memory }),
-    ...(profile === undefined ? {} : { profile }),
+    profiles,
   };
 }
 
@@ -86,7 +91,6 @@ const startedMs = performance.now();
 const context: BenchContext = {
   source: loadReplaySource(fixturePath(fixtureFacts.vault.file)),
   full: chosen.mode === 'full',
-  profileDir: chosen.profile ? join(resultsDir, 'profiles') : undefined,
   fileLimit: machineInfo().openFileLimit,
   log,
   release: (target) => {

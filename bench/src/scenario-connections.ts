@@ -11,11 +11,10 @@ import type { WindowStats } from './target-sampler.ts';
 export interface ConnectionsPlan {
   readonly writersPerGame: number;
   readonly readersPerGame: number;
-  readonly stepGames: number;
+  /** Games held at each step, rising; steps past the open-file limit are not run. */
+  readonly gameSteps: readonly number[];
   readonly stepRampS: number;
   readonly stepHoldS: number;
-  /** Stop here even when the limits allow more (keeps the short run short). */
-  readonly maxGames: number;
   readonly loopP99LimitMs: number;
   readonly delayS: number;
 }
@@ -50,7 +49,7 @@ export interface ConnectionsResult {
 /**
  * Scenario 2: connections held. Adds games of W writers and R readers at the real data rate step
  * by step (each step ramps its games up, then holds), until a step's event-loop delay p99 reaches
- * the limit, the next step would pass the open-file limit, or the plan's cap. Games stream long
+ * the limit, the next step would pass the open-file limit, or the steps run out. Games stream long
  * windows of the 48-minute game and never end: at the end every connection is cut and the server
  * is killed (a graceful stop would save every cut game at once). Readers are checked for bytes
  * that differ from the stream; a prefix is expected.
@@ -61,7 +60,7 @@ export async function runConnections(
 ): Promise<ConnectionsResult> {
   const perGame = plan.writersPerGame + plan.readersPerGame;
   const fileCap = gamesWithinLimit(context.fileLimit, perGame);
-  const budget = fileBudget(context.fileLimit, plan.maxGames * perGame);
+  const budget = fileBudget(context.fileLimit, Math.max(...plan.gameSteps) * perGame);
   if (!budget.fits) context.log(budget.advice);
   const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 5 });
   const sampler = new TargetSampler(target, 2000);
@@ -73,21 +72,28 @@ export async function runConnections(
     readerDelayMs: 3000,
     serverDelayMs: plan.delayS * 1000,
   });
-  const steps: ConnectionsStep[] = [];
+  const results: ConnectionsStep[] = [];
   let stoppedBy: ConnectionsLimit = 'plan';
   try {
     sampler.start();
-    const stepCount = Math.ceil(Math.min(plan.maxGames, fileCap) / plan.stepGames);
-    const windowTicks = Math.ceil(stepCount * (plan.stepRampS + plan.stepHoldS + 5) * 10) + 600;
-    const specs = spreadWindows(context.source, stepCount * plan.stepGames, windowTicks, FIRST_GAME_ID, 16);
-    for (let games = plan.stepGames; ; games += plan.stepGames) {
+    const steps = plan.gameSteps.filter((games) => games <= fileCap);
+    const windowTicks = Math.ceil(steps.length * (plan.stepRampS + plan.stepHoldS + 5) * 10) + 600;
+    const specs = spreadWindows(context.source, Math.max(0, ...steps), windowTicks, FIRST_GAME_ID, 16);
+    let held = 0;
+    for (const games of plan.gameSteps) {
       if (games > fileCap) {
         stoppedBy = 'descriptors';
         break;
       }
-      if (games > plan.maxGames) break;
-      const step = await holdStep(context, { generator, sampler, plan, games, specs });
-      steps.push(step);
+      const step = await holdStep(context, {
+        generator,
+        sampler,
+        plan,
+        specs: specs.slice(held, games),
+        games,
+      });
+      held = games;
+      results.push(step);
       if (step.window.loopP99MedianMs >= plan.loopP99LimitMs) {
         stoppedBy = 'event-loop';
         break;
@@ -99,11 +105,11 @@ export async function runConnections(
     await target.kill();
     context.release(target);
   }
-  const underLimit = steps.filter((step) => step.window.loopP99MedianMs < plan.loopP99LimitMs);
+  const underLimit = results.filter((step) => step.window.loopP99MedianMs < plan.loopP99LimitMs);
   return {
     plan,
     fileLimit: context.fileLimit,
-    steps,
+    steps: results,
     maxGamesUnderLimit: Math.max(0, ...underLimit.map((step) => step.games)),
     stoppedBy,
     advice: stoppedBy === 'descriptors' ? fileBudget(context.fileLimit, (fileCap + 1) * perGame).advice : '',
@@ -122,7 +128,7 @@ async function holdStep(
   },
 ): Promise<ConnectionsStep> {
   const { generator, sampler, plan, games } = step;
-  generator.addGames(step.specs.slice(games - plan.stepGames, games), plan.stepRampS * 1000);
+  generator.addGames(step.specs, plan.stepRampS * 1000);
   await delay(plan.stepRampS * 1000);
   generator.resetMeasurements();
   const from = await sampler.sample();

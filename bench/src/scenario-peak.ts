@@ -37,6 +37,8 @@ export interface PeakResult {
   readonly problems: readonly string[];
   readonly problemCount: number;
   readonly timeline: readonly TimelinePoint[];
+  /** The server ran under the profiler: its figures are slowed by it. */
+  readonly profiled: boolean;
 }
 
 /**
@@ -46,21 +48,34 @@ export interface PeakResult {
  * ramp-up and the server's delay have passed, and lasts `holdS`. Then every game ends, and every
  * reader's bytes and every saved file are checked.
  */
-export async function runPeak(context: BenchContext, planned: PeakPlan): Promise<PeakResult> {
+export async function runPeak(
+  context: BenchContext,
+  planned: PeakPlan,
+  cpuProfileDir?: string,
+): Promise<PeakResult> {
   const perGame = planned.writersPerGame + planned.readersPerGame;
   const budget = fileBudget(context.fileLimit, planned.games * perGame);
   if (!budget.fits) context.log(budget.advice);
   const plan = budget.fits ? planned : { ...planned, games: gamesWithinLimit(context.fileLimit, perGame) };
-  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: plan.graceS });
+  const target = await TargetProcess.startServer({
+    delayS: plan.delayS,
+    graceS: plan.graceS,
+    ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
+  });
   try {
-    return await hold(context, target, plan);
+    return await hold(context, target, plan, cpuProfileDir !== undefined);
   } finally {
     await target.stop();
     context.release(target);
   }
 }
 
-async function hold(context: BenchContext, target: TargetProcess, plan: PeakPlan): Promise<PeakResult> {
+async function hold(
+  context: BenchContext,
+  target: TargetProcess,
+  plan: PeakPlan,
+  profiled: boolean,
+): Promise<PeakResult> {
   const settleS = plan.rampUpS + plan.delayS;
   const streamTicks = Math.ceil((settleS + plan.holdS + 2) * 10);
   const specs = spreadWindows(context.source, plan.games, streamTicks);
@@ -106,5 +121,6 @@ async function hold(context: BenchContext, target: TargetProcess, plan: PeakPlan
     problems: target.problems.map((problem) => problem.line),
     problemCount: target.problemCount,
     timeline: timeline(sampler.samples, idle.atMs),
+    profiled,
   };
 }

@@ -17,8 +17,10 @@ describe('the runner flags', () => {
       '--keep-data',
       '--no-report',
     ]);
-    expect(options).toMatchObject({ mode: 'full', profile: true, keepData: true, dryRun: true });
+    expect(options).toMatchObject({ mode: 'full', keepData: true, dryRun: true });
+    expect([...options.profile]).toEqual(['throughput']);
     expect([...options.scenarios]).toEqual(['peak', 'memory']);
+    expect([...parseBenchOptions(['--profile=peak,throughput']).profile]).toEqual(['peak', 'throughput']);
   });
 
   it('names an unknown flag or scenario', () => {

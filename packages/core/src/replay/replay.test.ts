@@ -131,6 +131,20 @@ describe('Replay lifecycle', () => {
     expect(reader.client.closedBy).toBe('ended');
   });
 
+  it('merges six diverging writers that send everything and leave before the first update tick', async () => {
+    // TIMELINE (delay 5 s, grace 5 s): all six writers send their whole stream and close at t=0
+    const h = new CoreHarness({ settings: { delayMs: seconds(5), graceMs: seconds(5) } });
+    const streams = divergingStreams();
+    for (const stream of streams) {
+      const writer = h.connect('P/15/foo\0');
+      writer.client.send(stream);
+      writer.client.close();
+    }
+    await h.clock.advance(seconds(10));
+    const winnerBody = streams[5]?.subarray(fixtureFacts.diverging.headerBytes) ?? new Uint8Array();
+    expectSameBytes(concatBytes(h.archive.replays.get(15n)?.body ?? []), winnerBody);
+  });
+
   it('keeps a replay alive while a new writer arrives within the grace period', async () => {
     // TIMELINE (grace 30 s)
     // t=0   writer A sends the header and half the body, then leaves at t=10

@@ -187,6 +187,8 @@ export class Replay {
       bytesReceived: (bytes) => events.bytesReceived(bytes),
     });
     stream.finish();
+    // The merge hears the final positions before the removal, as in the Rust server (spec §4.2).
+    this.#merge.writerUpdated(stream);
     this.#merge.writerRemoved(stream);
     this.#writers.delete(connection);
     this.#writersChanged.notify();

@@ -1,6 +1,5 @@
 import { fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { describe, expect, it } from 'vitest';
-import { LiveTickCounter } from './live-tick-counter.js';
 import { ReceivedStream } from './received-stream.js';
 
 function chunksOf(bytes: Uint8Array, size: number): Uint8Array[] {
@@ -39,15 +38,5 @@ describe('ReceivedStream', () => {
       headerProblem: null,
       body: null,
     });
-  });
-});
-
-describe('LiveTickCounter', () => {
-  it('sums Advance ticks of frames split anywhere, including multi-tick Advances', () => {
-    // Advance(20), EndGame, Advance(3) split byte by byte.
-    const body = Uint8Array.of(0, 7, 0, 20, 0, 0, 0, 23, 3, 0, 0, 7, 0, 3, 0, 0, 0);
-    const counter = new LiveTickCounter();
-    for (const chunk of chunksOf(body, 1)) counter.push(chunk);
-    expect(counter.ticks).toBe(23);
   });
 });

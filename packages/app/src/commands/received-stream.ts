@@ -1,6 +1,5 @@
 import { BodyFrameWalker, ScfaHeaderScanner } from '@faf-replay/core';
 import type { BodySummary } from '@faf-replay/core';
-import { LiveTickCounter } from './live-tick-counter.js';
 
 export interface ReceivedStreamSummary {
   readonly bytes: number;
@@ -17,7 +16,6 @@ export class ReceivedStream {
   #scanner: ScfaHeaderScanner | null = new ScfaHeaderScanner();
   #headerBytes: number | null = null;
   #headerProblem: string | null = null;
-  readonly #ticks = new LiveTickCounter();
   readonly #walker = new BodyFrameWalker();
 
   get bytes(): number {
@@ -25,7 +23,7 @@ export class ReceivedStream {
   }
 
   get ticks(): number {
-    return this.#ticks.ticks;
+    return this.#walker.ticksSoFar;
   }
 
   get hasHeader(): boolean {
@@ -60,7 +58,6 @@ export class ReceivedStream {
   }
 
   #pushBody(chunk: Uint8Array): void {
-    this.#ticks.push(chunk);
     this.#walker.push(chunk);
   }
 }

@@ -228,3 +228,19 @@ describe('BodyFrameWalker against a whole-buffer oracle', () => {
     );
   });
 });
+
+describe('BodyFrameWalker.ticksSoFar', () => {
+  it('counts Advance ticks as frames arrive, split anywhere, including multi-tick Advances', () => {
+    // Advance(20), EndGame, Advance(3), fed byte by byte.
+    const body = Uint8Array.of(0, 7, 0, 20, 0, 0, 0, 23, 3, 0, 0, 7, 0, 3, 0, 0, 0);
+    const walker = new BodyFrameWalker();
+    const seen: number[] = [];
+    for (const byte of body) {
+      walker.push(Uint8Array.of(byte));
+      seen.push(walker.ticksSoFar);
+    }
+    expect(seen.at(6)).toBe(20);
+    expect(walker.ticksSoFar).toBe(23);
+    expect(walker.finish()).toMatchObject({ status: 'ok', ticks: 23 });
+  });
+});

@@ -60,6 +60,11 @@ export class BodyFrameWalker {
   #failure: { readonly offset: number; readonly reason: string } | null = null;
   #summary: BodySummary | null = null;
 
+  /** Ticks of the Advance frames walked so far: a running count for progress, before `finish()`. */
+  get ticksSoFar(): number {
+    return this.#ticks;
+  }
+
   push(chunk: Uint8Array): void {
     if (this.#summary !== null) throw new ProtocolUsageError('BodyFrameWalker fed after finish()');
     if (this.#failure === null) this.#walk(chunk);

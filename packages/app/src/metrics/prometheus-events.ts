@@ -64,7 +64,8 @@ export class PrometheusEvents implements ServerEvents {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    for (const category of ['initial', 'reader', 'writer'] as const) this.#activeConnections.set({ category }, 0);
+    for (const category of ['initial', 'reader', 'writer'] as const)
+      this.#activeConnections.set({ category }, 0);
     this.#runningReplays.set(0);
   }
 

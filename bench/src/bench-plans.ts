@@ -17,7 +17,7 @@ export interface BenchPlans {
 export function benchPlans(mode: 'short' | 'full'): BenchPlans {
   const full = mode === 'full';
   return {
-    throughput: { games: full ? 24 : 12, writersPerGame: 4, readersPerGame: 2, repetitions: full ? 5 : 3 },
+    throughput: { games: full ? 24 : 10, writersPerGame: 4, readersPerGame: 2, repetitions: full ? 5 : 3 },
     peak: {
       games: 500,
       writersPerGame: 8,
@@ -30,14 +30,14 @@ export function benchPlans(mode: 'short' | 'full'): BenchPlans {
     connections: {
       writersPerGame: 6,
       readersPerGame: 2,
-      gameSteps: full ? Array.from({ length: 25 }, (_, i) => (i + 1) * 200) : [200, 600, 1_200],
+      gameSteps: full ? Array.from({ length: 25 }, (_, i) => (i + 1) * 200) : [200, 600, 1_000],
       stepRampS: full ? 10 : 5,
-      stepHoldS: full ? 20 : 6,
+      stepHoldS: full ? 20 : 5,
       loopP99LimitMs: 50,
       delayS: full ? 60 : 5,
     },
     memory: {
-      games: full ? 40 : 15,
+      games: full ? 40 : 12,
       writersPerGame: 8,
       readersPerGame: 2,
       checkpoints: full ? [0, 0.1, 0.25, 0.5, 0.75, 0.99] : [0, 0.5, 0.99],

@@ -27,11 +27,13 @@ export interface BenchReport {
   readonly commit: string;
   readonly machine: MachineInfo;
   readonly fixture: { readonly file: string; readonly streamBytes: number; readonly ticks: number };
-  readonly throughput?: ThroughputResult;
-  readonly peak?: PeakResult;
-  readonly connections?: ConnectionsResult;
-  readonly memory?: MemoryResult;
+  readonly throughput?: ThroughputResult | undefined;
+  readonly peak?: PeakResult | undefined;
+  readonly connections?: ConnectionsResult | undefined;
+  readonly memory?: MemoryResult | undefined;
   readonly profiles: readonly ProfileResult[];
+  /** Scenarios that could not finish (an exception, e.g. the server died), with the reason. */
+  readonly failures: readonly string[];
 }
 
 /**

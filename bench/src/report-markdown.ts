@@ -14,6 +14,14 @@ export function renderMarkdown(report: BenchReport): string {
     `Commit ${report.commit}. Fixture ${report.fixture.file} (${report.fixture.streamBytes} bytes, ${report.fixture.ticks} ticks = 48 min). ` +
       `Took ${Math.round(report.durationS)} s. Rerun: \`${report.command}\`.`,
     '',
+    ...(report.failures.length === 0
+      ? []
+      : [
+          '## Scenarios that failed',
+          '',
+          ...report.failures.map((failure) => `- ${failure.replaceAll('\n', ' ')}`),
+          '',
+        ]),
     ...headline(report),
     ...(report.throughput === undefined ? [] : throughputSection(report.throughput)),
     ...(report.peak === undefined ? [] : peakSection(report.peak)),

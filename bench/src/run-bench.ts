@@ -44,25 +44,55 @@ function commit(): string {
   }
 }
 
-async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<BenchReport, 'durationS'>> {
+type Measured = Pick<BenchReport, 'throughput' | 'peak' | 'connections' | 'memory' | 'profiles' | 'failures'>;
+
+/** Runs the chosen scenarios; one that throws (say, the server died) is reported and the rest run. */
+async function measure(chosen: BenchOptions, context: BenchContext): Promise<Measured> {
   const plans = benchPlans(chosen.mode);
   const wanted = chosen.scenarios;
+  const failures: string[] = [];
+  const attempt = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (error) {
+      failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`FAILED ${failures.at(-1) ?? name}`);
+      return undefined;
+    }
+  };
+  const profiles: ProfileResult[] = [];
+  const peakProfileDir = chosen.profile.has('peak') ? profileDir : undefined;
+  if (peakProfileDir !== undefined) mkdirSync(peakProfileDir, { recursive: true });
+  const throughput = wanted.has('throughput')
+    ? await attempt('throughput', () => runThroughput(context, plans.throughput))
+    : undefined;
+  if (chosen.profile.has('throughput')) {
+    const profile = await attempt('profile', () => profileThroughput(context, plans.throughput, profileDir));
+    if (profile !== undefined) profiles.push(profile);
+  }
+  const peak = wanted.has('peak')
+    ? await attempt('peak', () => runPeak(context, plans.peak, peakProfileDir))
+    : undefined;
+  if (peak !== undefined && peakProfileDir !== undefined) {
+    const profile = await attempt('peak profile', () =>
+      Promise.resolve(summarizeNewest(context, 'peak', peakProfileDir)),
+    );
+    if (profile !== undefined) profiles.push(profile);
+  }
+  const connections = wanted.has('connections')
+    ? await attempt('connections', () => runConnections(context, plans.connections))
+    : undefined;
+  const memory = wanted.has('memory')
+    ? await attempt('memory', () => runMemory(context, plans.memory))
+    : undefined;
+  return { throughput, peak, connections, memory, profiles, failures };
+}
+
+async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<BenchReport, 'durationS'>> {
   const startedAt = new Date().toISOString();
   const machine = machineInfo();
   log(`${chosen.mode} run on ${describeMachine(machine)}`);
-  const profiles: ProfileResult[] = [];
-  const throughput = wanted.has('throughput') ? await runThroughput(context, plans.throughput) : undefined;
-  if (chosen.profile.has('throughput'))
-    profiles.push(await profileThroughput(context, plans.throughput, profileDir));
-  const peakProfileDir = chosen.profile.has('peak') ? profileDir : undefined;
-  if (peakProfileDir !== undefined) mkdirSync(peakProfileDir, { recursive: true });
-  const peak = wanted.has('peak') ? await runPeak(context, plans.peak, peakProfileDir) : undefined;
-  if (peak !== undefined && peakProfileDir !== undefined)
-    profiles.push(summarizeNewest(context, 'peak', peakProfileDir));
-  const connections = wanted.has('connections')
-    ? await runConnections(context, plans.connections)
-    : undefined;
-  const memory = wanted.has('memory') ? await runMemory(context, plans.memory) : undefined;
+  const measured = await measure(chosen, context);
   return {
     schema: 1,
     mode: chosen.mode,
@@ -78,11 +108,7 @@ async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<Be
       streamBytes: fixtureFacts.vault.streamBytes,
       ticks: fixtureFacts.vault.ticks,
     },
-    ...(throughput === undefined ? {} : { throughput }),
-    ...(peak === undefined ? {} : { peak }),
-    ...(connections === undefined ? {} : { connections }),
-    ...(memory === undefined ? {} : { memory }),
-    profiles,
+    ...measured,
   };
 }
 
@@ -107,4 +133,4 @@ process.stdout.write(`\n${markdown}\n`);
 if (!chosen.dryRun) for (const path of writeReport(resultsDir, report, markdown)) log(`wrote ${path}`);
 const corruption = findCorruption(report);
 for (const line of corruption) log(`CHECK FAILED: ${line}`);
-process.exitCode = corruption.length > 0 ? 1 : 0;
+process.exitCode = corruption.length > 0 || report.failures.length > 0 ? 1 : 0;

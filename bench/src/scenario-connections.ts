@@ -100,7 +100,7 @@ export async function runConnections(
       }
     }
   } finally {
-    sampler.stop();
+    await sampler.stop();
     generator.abort();
     await target.kill();
     context.release(target);

@@ -102,7 +102,7 @@ async function hold(
   const ended = await generator.idle((plan.rampUpS + plan.graceS + 60) * 1000);
   if (!ended) context.log('peak: some games did not end; cutting them');
   generator.abort();
-  sampler.stop();
+  await sampler.stop();
   const final = generator.summary();
   const savedFiles =
     target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);

@@ -123,7 +123,7 @@ async function flood(
   generator.abort();
   const savedFiles =
     target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);
-  sampler.stop();
+  await sampler.stop();
   const after = await sampler.sample();
   const summary = generator.summary();
   const window = sampler.window(before, after);

@@ -15,6 +15,7 @@ export interface ProblemLine {
 export type TargetKind = 'server' | 'relay';
 
 const KEPT_PROBLEM_LINES = 20;
+const KEPT_TAIL_LINES = 10;
 const STARTUP_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 60_000;
 
@@ -43,6 +44,7 @@ export class TargetProcess {
   readonly #child: ChildProcess;
   readonly #exited: Promise<number | null>;
   #problemCount = 0;
+  readonly #tail: string[] = [];
   #tcpPort: number | undefined;
   #metricsPort: number | undefined;
   #onListening: (() => void) | undefined;
@@ -105,6 +107,13 @@ export class TargetProcess {
     return this.#metricsPort;
   }
 
+  /** Why the process is gone, with its last log lines; undefined while it runs. */
+  get death(): string | undefined {
+    const { exitCode, signalCode } = this.#child;
+    if (exitCode === null && signalCode === null) return undefined;
+    return `${this.kind} exited (${signalCode ?? `code ${exitCode}`}); last log lines:\n${this.#tail.join('\n')}`;
+  }
+
   /** Warn-or-worse log lines seen, including those not kept. */
   get problemCount(): number {
     return this.#problemCount;
@@ -143,6 +152,8 @@ export class TargetProcess {
   }
 
   #takeLine(line: string): void {
+    this.#tail.push(line);
+    if (this.#tail.length > KEPT_TAIL_LINES) this.#tail.shift();
     let parsed: Record<string, unknown>;
     try {
       parsed = JSON.parse(line) as Record<string, unknown>;

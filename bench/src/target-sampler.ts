@@ -48,23 +48,42 @@ export class TargetSampler {
   readonly #target: TargetProcess;
   readonly #intervalMs: number;
   #timer: NodeJS.Timeout | undefined;
+  #inFlight: Promise<void> = Promise.resolve();
+  #failure: Error | undefined;
 
   constructor(target: TargetProcess, intervalMs: number) {
     this.#target = target;
     this.#intervalMs = intervalMs;
   }
 
-  start(): void {
-    this.#timer ??= setInterval(() => void this.sample(), this.#intervalMs);
+  /** A periodic sample that failed (the process died): the scenario reports it. */
+  get failure(): Error | undefined {
+    return this.#failure;
   }
 
-  stop(): void {
+  start(): void {
+    this.#timer ??= setInterval(() => {
+      this.#inFlight = this.sample().then(
+        () => undefined,
+        (error: unknown) => {
+          this.#failure ??= error instanceof Error ? error : new Error(String(error));
+        },
+      );
+    }, this.#intervalMs);
+  }
+
+  /** Stops sampling, once the sample under way (if any) has finished. */
+  async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#inFlight;
   }
 
+  /** Samples now; throws, with the process's last log lines, if it has died. */
   async sample(): Promise<TargetSample> {
     const metrics = await this.#scrape();
+    const death = this.#target.death;
+    if (death !== undefined) throw new Error(death);
     const at = performance.now();
     const usage = process.cpuUsage();
     const sample: TargetSample = {

@@ -44,6 +44,7 @@ export function testReport(
     },
     fixture: { file: 'f.fafreplay', streamBytes: 1, ticks: 1 },
     profiles: [],
+    failures: [],
     throughput: {
       plan: { games: 2, writersPerGame: 2, readersPerGame: 2, repetitions: 1 },
       runs,

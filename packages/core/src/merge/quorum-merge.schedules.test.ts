@@ -369,7 +369,9 @@ describe('QuorumMerge under random faults (R fuzz test: 8 streams of 400 bytes)'
       fc.property(game, ({ base, faults, ...plan }) => {
         const bodies = faults.map(({ flips: bitFlips, cut }) => {
           const body = base.slice(0, cut ?? base.length);
-          for (const [offset, bit] of bitFlips) if (offset < body.length) body[offset] ^= 1 << bit;
+          for (const [offset, bit] of bitFlips) {
+            if (offset < body.length) body[offset] = (body[offset] ?? 0) ^ (1 << bit);
+          }
           return body;
         });
         const streams = bodies.map((body) => ({ header: Uint8Array.of(1, 3, 3, 7), body }));

@@ -33,7 +33,9 @@
  *      a writer holds at that offset, so C is always a prefix of some writer's body.
  *   2. After every writer was removed, the merge rests in STALEMATE with empty Res and Cand, and
  *      C equals one submitted body: the writer that C is a prefix of is not longer than C.
- *   3. A writer that alone split off from ≥ Q agreeing writers is never followed.
+ *   3. A writer that alone split off from ≥ Q agreeing writers is never followed, provided those
+ *      were added before C reached the split: a lone writer merged before the others connect is
+ *      followed (all players connect at game start, so this does not arise in practice).
  *   4. Memory: a writer keeps only the data from max(matched, len(C) − D) on, so about one
  *      delay window; a diverged writer keeps nothing. Discarding never changes the output.
  *   5. Cost: O(writers) stalemates per delay window, amortised; each compares ≤ D bytes per

@@ -8,7 +8,7 @@ let port: number;
 const sockets: Socket[] = [];
 
 beforeEach(async () => {
-  relay = new BaselineRelay();
+  relay = new BaselineRelay(50);
   port = await relay.listen();
 });
 
@@ -53,6 +53,16 @@ describe('BaselineRelay', () => {
     first.end('body-2');
     expect((await early).toString()).toBe('head-body-1body-2');
     expect((await late).toString()).toBe('head-body-1body-2');
+  });
+
+  it('keeps an ended game for its grace period, then forgets it', async () => {
+    const writer = open('P/9/only\0whole-game');
+    await until(() => relay.liveGames === 1);
+    writer.end();
+    await until(() => writer.closed);
+    expect((await received(open('G/9/in-grace\0'))).toString()).toBe('whole-game');
+    await until(() => relay.liveGames === 0);
+    expect((await received(open('G/9/too-late\0'))).length).toBe(0);
   });
 
   it('closes a reader of a game that has no writer, sending nothing', async () => {

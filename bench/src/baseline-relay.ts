@@ -16,13 +16,17 @@ interface RelayGame {
  * The baseline: the least a relay must do. It speaks the same connection header
  * (`P/<id>/<name>\0` or `G/<id>/<name>\0`) and forwards each game's first writer's bytes to its
  * readers at once. No merge, no delay, no save; other writers are read and dropped. Late readers
- * get what came before from memory, as the real server gives them its canonical stream.
+ * get what came before from memory, as the real server gives them its canonical stream, and a
+ * game is kept for `graceMs` after its last writer, as the server keeps a replay for its grace
+ * period (so the same load sends readers the same bytes in both).
  */
 export class BaselineRelay {
   readonly #server: Server;
   readonly #games = new Map<string, RelayGame>();
+  readonly #graceMs: number;
 
-  constructor() {
+  constructor(graceMs = 3_000) {
+    this.#graceMs = graceMs;
     this.#server = createServer((socket) => this.#accept(socket));
   }
 
@@ -85,7 +89,15 @@ export class BaselineRelay {
       game.ended = true;
       for (const reader of game.readers) reader.end();
     }
-    if (game.writers === 0 && game.readers.size === 0) this.#games.delete(gameId);
+    if (game.writers === 0) this.#forgetLater(gameId, game);
+  }
+
+  /** Forgets the game after the grace period, unless a writer or reader is still there then. */
+  #forgetLater(gameId: string, game: RelayGame): void {
+    setTimeout(() => {
+      const idle = game.writers === 0 && game.readers.size === 0;
+      if (idle && this.#games.get(gameId) === game) this.#games.delete(gameId);
+    }, this.#graceMs).unref();
   }
 
   #attachReader(socket: Socket, gameId: string): void {
@@ -103,7 +115,7 @@ export class BaselineRelay {
     game.readers.add(socket);
     socket.on('close', () => {
       game.readers.delete(socket);
-      if (game.writers === 0 && game.readers.size === 0) this.#games.delete(gameId);
+      if (game.writers === 0) this.#forgetLater(gameId, game);
     });
   }
 }

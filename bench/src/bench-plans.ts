@@ -30,7 +30,7 @@ export function benchPlans(mode: 'short' | 'full'): BenchPlans {
     connections: {
       writersPerGame: 6,
       readersPerGame: 2,
-      gameSteps: full ? Array.from({ length: 25 }, (_, i) => (i + 1) * 200) : [200, 600, 1_000],
+      gameSteps: full ? Array.from({ length: 25 }, (_, i) => (i + 1) * 200) : [200, 400, 600, 1_000],
       stepRampS: full ? 10 : 5,
       stepHoldS: full ? 20 : 5,
       loopP99LimitMs: 50,

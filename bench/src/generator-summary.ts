@@ -23,6 +23,8 @@ export interface GeneratorSummary {
   readonly readersEmpty: number;
   /** The first few readers whose bytes differ, with the first differing offset. */
   readonly failures: readonly string[];
+  /** The first few readers that got a prefix only, with how their connection ended. */
+  readonly shortReaders: readonly string[];
   /** How long after a byte may be shown (due from the writers + the server's delay) a reader got it. */
   readonly readerLagMs: Distribution;
   /** The generator's own event-loop delay: when high, the generator, not the server, is the limit. */
@@ -38,6 +40,7 @@ export function summarizeGames(
   const writers = games.flatMap((game) => game.writers);
   const readers = games.flatMap((game) => game.readers.map((reader, index) => ({ game, index, reader })));
   const failures: string[] = [];
+  const shortReaders: string[] = [];
   let complete = 0;
   let short = 0;
   let corrupt = 0;
@@ -46,8 +49,14 @@ export function summarizeGames(
     const verdict = reader.verdict();
     if (reader.receivedBytes === 0) empty++;
     if (verdict.status === 'ok') complete++;
-    else if (verdict.status === 'short') short++;
-    else {
+    else if (verdict.status === 'short') {
+      short++;
+      if (shortReaders.length < KEPT_FAILURES) {
+        shortReaders.push(
+          `game ${game.gameId} reader ${index}: ${describeVerdict(verdict)}, ${reader.ending}`,
+        );
+      }
+    } else {
       corrupt++;
       if (failures.length < KEPT_FAILURES)
         failures.push(`game ${game.gameId} reader ${index}: ${describeVerdict(verdict)}`);
@@ -65,6 +74,7 @@ export function summarizeGames(
     readersCorrupt: corrupt,
     readersEmpty: empty,
     failures,
+    shortReaders,
     readerLagMs: distribution(readerLagsMs),
     generatorLoopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
   };

@@ -110,7 +110,18 @@ function throughputSection(result: ThroughputResult): string[] {
     `Medians: server ${fixed(result.serverCpuMsPerMb, 2)} CPU ms per MB, relay ${fixed(result.relayCpuMsPerMb, 2)}: ` +
       `**ratio ${fixed(result.cpuRatioToRelay, 2)}**.`,
     '',
+    ...runProblems(result),
   ];
+}
+
+/** Readers that got too little or wrong bytes, and files that differ, in any run: a list, or nothing. */
+function runProblems(result: ThroughputResult): string[] {
+  const lines = result.runs.flatMap((run, i) =>
+    [...run.readerFailures, ...run.shortReaders, ...(run.savedFiles?.failures ?? [])].map(
+      (line) => `- ${run.target} run ${Math.floor(i / 2) + 1}: ${line}`,
+    ),
+  );
+  return lines.length === 0 ? [] : [...lines.slice(0, 12), ''];
 }
 
 function peakSection(result: PeakResult): string[] {
@@ -131,6 +142,7 @@ function peakSection(result: PeakResult): string[] {
       [
         ['server CPU', `${percent(window.cpuShare)} of one core`],
         ['server RSS', `${mb(window.rssBytes)} (${fixed(result.rssPerGameMb, 2)} MB per game above idle)`],
+        ['server peak RSS (VmHWM), reached as the games end and save', mb(result.peakRssBytes)],
         [
           'event-loop delay p99 (median / worst of 2 s scrapes)',
           `${ms(window.loopP99MedianMs)} / ${ms(window.loopP99MaxMs)}`,
@@ -156,7 +168,7 @@ function peakSection(result: PeakResult): string[] {
       ],
     ),
     '',
-    ...[...final.failures, ...(result.savedFiles?.failures ?? []), ...result.problems]
+    ...[...final.failures, ...final.shortReaders, ...(result.savedFiles?.failures ?? []), ...result.problems]
       .slice(0, 12)
       .map((line) => `- ${line}`),
     '',

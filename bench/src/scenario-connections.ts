@@ -72,49 +72,48 @@ export async function runConnections(
     readerDelayMs: 3000,
     serverDelayMs: plan.delayS * 1000,
   });
-  const results: ConnectionsStep[] = [];
-  let stoppedBy: ConnectionsLimit = 'plan';
+  let run: { steps: ConnectionsStep[]; stoppedBy: ConnectionsLimit };
   try {
     sampler.start();
-    const steps = plan.gameSteps.filter((games) => games <= fileCap);
-    const windowTicks = Math.ceil(steps.length * (plan.stepRampS + plan.stepHoldS + 5) * 10) + 600;
-    const specs = spreadWindows(context.source, Math.max(0, ...steps), windowTicks, FIRST_GAME_ID, 16);
-    let held = 0;
-    for (const games of plan.gameSteps) {
-      if (games > fileCap) {
-        stoppedBy = 'descriptors';
-        break;
-      }
-      const step = await holdStep(context, {
-        generator,
-        sampler,
-        plan,
-        specs: specs.slice(held, games),
-        games,
-      });
-      held = games;
-      results.push(step);
-      if (step.window.loopP99MedianMs >= plan.loopP99LimitMs) {
-        stoppedBy = 'event-loop';
-        break;
-      }
-    }
+    run = await runSteps(context, { generator, sampler, plan, fileCap });
   } finally {
     await sampler.stop();
     generator.abort();
     await target.kill();
     context.release(target);
   }
-  const underLimit = results.filter((step) => step.window.loopP99MedianMs < plan.loopP99LimitMs);
+  const underLimit = run.steps.filter((step) => step.window.loopP99MedianMs < plan.loopP99LimitMs);
   return {
     plan,
     fileLimit: context.fileLimit,
-    steps: results,
+    steps: run.steps,
     maxGamesUnderLimit: Math.max(0, ...underLimit.map((step) => step.games)),
-    stoppedBy,
-    advice: stoppedBy === 'descriptors' ? fileBudget(context.fileLimit, (fileCap + 1) * perGame).advice : '',
+    stoppedBy: run.stoppedBy,
+    advice:
+      run.stoppedBy === 'descriptors' ? fileBudget(context.fileLimit, (fileCap + 1) * perGame).advice : '',
     problems: target.problems.map((problem) => problem.line),
   };
+}
+
+/** Holds each step in turn, until one passes the event-loop limit or the next passes the file cap. */
+async function runSteps(
+  context: BenchContext,
+  load: { generator: LoadGenerator; sampler: TargetSampler; plan: ConnectionsPlan; fileCap: number },
+): Promise<{ steps: ConnectionsStep[]; stoppedBy: ConnectionsLimit }> {
+  const { plan, fileCap } = load;
+  const fitting = plan.gameSteps.filter((games) => games <= fileCap);
+  const windowTicks = Math.ceil(fitting.length * (plan.stepRampS + plan.stepHoldS + 5) * 10) + 600;
+  const specs = spreadWindows(context.source, Math.max(0, ...fitting), windowTicks, FIRST_GAME_ID, 16);
+  const steps: ConnectionsStep[] = [];
+  let held = 0;
+  for (const games of plan.gameSteps) {
+    if (games > fileCap) return { steps, stoppedBy: 'descriptors' };
+    const step = await holdStep(context, { ...load, specs: specs.slice(held, games), games });
+    held = games;
+    steps.push(step);
+    if (step.window.loopP99MedianMs >= plan.loopP99LimitMs) return { steps, stoppedBy: 'event-loop' };
+  }
+  return { steps, stoppedBy: 'plan' };
 }
 
 async function holdStep(

@@ -29,6 +29,8 @@ export interface PeakResult {
   readonly receivedMbPerS: number;
   readonly sentMbPerS: number;
   readonly rssPerGameMb: number;
+  /** The server's highest RSS over the whole scenario (VmHWM), which is reached while games end and save. */
+  readonly peakRssBytes: number;
   /** Reader lag and the generator's health over the measured window only. */
   readonly atSteadyState: GeneratorSummary;
   /** Every connection's ending and every reader's bytes, once all games ended. */
@@ -93,29 +95,26 @@ async function hold(
   generator.addGames(specs, plan.rampUpS * 1000);
   context.log(`peak: ${plan.games} games ramping up over ${plan.rampUpS} s, measuring after ${settleS} s`);
   await delay(settleS * 1000);
-  generator.resetMeasurements();
-  const from = await sampler.sample();
-  await delay(plan.holdS * 1000);
-  const to = await sampler.sample();
-  const atSteadyState = generator.summary();
+  const steady = await steadyState(generator, sampler, plan.holdS);
   context.log(`peak: measured ${plan.holdS} s; waiting for the games to end`);
-  const ended = await generator.idle((plan.rampUpS + plan.graceS + 60) * 1000);
-  if (!ended) context.log('peak: some games did not end; cutting them');
+  if (!(await generator.idle((plan.rampUpS + plan.graceS + 60) * 1000)))
+    context.log('peak: games still open; cut');
   generator.abort();
   await sampler.stop();
+  const ended = await sampler.sample();
   const final = generator.summary();
   const savedFiles =
     target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);
-  const window = sampler.window(from, to);
-  const seconds = window.wallMs / 1000;
+  const seconds = steady.window.wallMs / 1000;
   return {
     plan,
     streamTicksPerGame: streamTicks,
-    window,
-    receivedMbPerS: megabytes(to.receivedBytes - from.receivedBytes) / seconds,
-    sentMbPerS: megabytes(to.sentBytes - from.sentBytes) / seconds,
-    rssPerGameMb: megabytes(to.rssBytes - idle.rssBytes) / plan.games,
-    atSteadyState,
+    window: steady.window,
+    receivedMbPerS: megabytes(steady.to.receivedBytes - steady.from.receivedBytes) / seconds,
+    sentMbPerS: megabytes(steady.to.sentBytes - steady.from.sentBytes) / seconds,
+    rssPerGameMb: megabytes(steady.to.rssBytes - idle.rssBytes) / plan.games,
+    peakRssBytes: ended.peakRssBytes,
+    atSteadyState: steady.summary,
     final,
     savedFiles,
     problems: target.problems.map((problem) => problem.line),
@@ -123,4 +122,13 @@ async function hold(
     timeline: timeline(sampler.samples, idle.atMs),
     profiled,
   };
+}
+
+/** The measured window: samples at its ends, and the generator's view of just that window. */
+async function steadyState(generator: LoadGenerator, sampler: TargetSampler, holdS: number) {
+  generator.resetMeasurements();
+  const from = await sampler.sample();
+  await delay(holdS * 1000);
+  const to = await sampler.sample();
+  return { from, to, window: sampler.window(from, to), summary: generator.summary() };
 }

@@ -31,6 +31,7 @@ export interface ThroughputRun {
   readonly readersCorrupt: number;
   readonly readers: number;
   readonly readerFailures: readonly string[];
+  readonly shortReaders: readonly string[];
   readonly savedFiles: SavedFilesCheck | undefined;
   readonly problems: readonly string[];
 }
@@ -47,6 +48,8 @@ export interface ThroughputResult {
 }
 
 const IDLE_TIMEOUT_MS = 180_000;
+/** The server's grace period, and the relay's, in floods. */
+const FLOOD_GRACE_S = 3;
 
 /**
  * Scenario 3 (throughput) and 5 (the baseline): G games × W writers × R readers of the whole
@@ -86,10 +89,12 @@ export async function throughputRun(
 ): Promise<ThroughputRun> {
   const target =
     kind === 'relay'
-      ? await TargetProcess.startRelay()
+      ? await TargetProcess.startRelay(FLOOD_GRACE_S)
       : await TargetProcess.startServer({
           delayS: 1,
-          graceS: 1,
+          // A flooded server can take over a second to read a new connection's header: a shorter
+          // grace refuses the late writers and readers of a game whose first writer has finished.
+          graceS: FLOOD_GRACE_S,
           ...(cpuProfileDir === undefined ? {} : { cpuProfileDir }),
         });
   try {
@@ -143,6 +148,7 @@ async function flood(
     readersCorrupt: summary.readersCorrupt,
     readers: summary.readers,
     readerFailures: summary.failures,
+    shortReaders: summary.shortReaders,
     savedFiles,
     problems: target.problems.map((problem) => problem.line),
   };

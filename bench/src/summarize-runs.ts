@@ -28,6 +28,12 @@ const figures: readonly Figure[] = [
   },
   { name: 'Peak: server RSS, MB', digits: 0, read: (r) => (r.peak?.window.rssBytes ?? Number.NaN) / 1e6 },
   {
+    name: 'Peak: server RSS at its highest, as the games end and save, MB',
+    digits: 0,
+    read: (r) =>
+      (r.peak?.peakRssBytes ?? Math.max(...(r.peak?.timeline ?? []).map((p) => p.rssMb * 1e6))) / 1e6,
+  },
+  {
     name: 'Peak: event-loop delay p99, ms (median of scrapes)',
     digits: 0,
     read: (r) => r.peak?.window.loopP99MedianMs,

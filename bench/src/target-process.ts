@@ -67,11 +67,11 @@ export class TargetProcess {
     return TargetProcess.#started(new TargetProcess('server', args, dataDir));
   }
 
-  static async startRelay(): Promise<TargetProcess> {
+  /** The baseline relay, keeping ended games for `graceS` as the server keeps replays. */
+  static async startRelay(graceS = 3): Promise<TargetProcess> {
     const relayMain = fileURLToPath(new URL('relay-main.ts', import.meta.url));
-    return TargetProcess.#started(
-      new TargetProcess('relay', ['--experimental-strip-types', relayMain], temporaryDir()),
-    );
+    const args = ['--experimental-strip-types', relayMain, `--grace-ms=${graceS * 1000}`];
+    return TargetProcess.#started(new TargetProcess('relay', args, temporaryDir()));
   }
 
   static async #started(target: TargetProcess): Promise<TargetProcess> {

@@ -16,6 +16,7 @@ export function testThroughputRun(overrides: Partial<ThroughputRun> = {}): Throu
     readersCorrupt: 0,
     readers: 4,
     readerFailures: [],
+    shortReaders: [],
     savedFiles: { checked: 2, ok: 2, missing: 0, wrong: 0, failures: [] },
     problems: [],
     ...overrides,

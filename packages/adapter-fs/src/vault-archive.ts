@@ -1,3 +1,4 @@
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import { link, mkdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { FinishedReplay, GameId, ReplayArchive, SaveOutcome } from '@faf-replay/core';
@@ -16,6 +17,12 @@ export interface VaultArchiveOptions {
   readonly vaultRoot: string;
   /** zstd level 1..22; the Rust server's documented default is 10. */
   readonly compressionLevel?: number;
+  /**
+   * Saves compressing at once (default 2). Each holds a whole stream and its compressed copy, so
+   * this bounds memory when many games end together; more would not finish sooner on the
+   * thread pool anyway.
+   */
+  readonly maxConcurrentSaves?: number;
 }
 
 /**
@@ -27,9 +34,11 @@ export interface VaultArchiveOptions {
 export class VaultArchive implements ReplayArchive {
   readonly #vaultRoot: string;
   readonly #compressionLevel: number;
+  readonly #saving: ConcurrencyLimit;
 
   constructor(options: VaultArchiveOptions) {
     this.#vaultRoot = options.vaultRoot;
+    this.#saving = new ConcurrencyLimit(options.maxConcurrentSaves ?? 2);
     this.#compressionLevel = checkedCompressionLevel(options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL);
   }
 
@@ -40,12 +49,14 @@ export class VaultArchive implements ReplayArchive {
     if (replay.scfaHeader.length === 0) throw new ArchiveError(`replay ${replay.gameId} has no SCFA header`);
     const location = vaultReplayPath(this.#vaultRoot, replay.gameId);
     if (await this.#exists(location)) return { kind: 'already-saved', location };
-    const bytes = await encodeFafReplay(replay, { compressionLevel: this.#compressionLevel });
-    try {
-      return await publishExclusively(location, bytes);
-    } catch (cause) {
-      throw new ArchiveError(`could not save replay ${replay.gameId} to ${location}`, { cause });
-    }
+    return this.#saving.run(async () => {
+      const bytes = await encodeFafReplay(replay, { compressionLevel: this.#compressionLevel });
+      try {
+        return await publishExclusively(location, bytes);
+      } catch (cause) {
+        throw new ArchiveError(`could not save replay ${replay.gameId} to ${location}`, { cause });
+      }
+    });
   }
 
   async contains(gameId: GameId): Promise<boolean> {

@@ -76,6 +76,7 @@ function bindStorage(bind: Bind, config: Config): void {
       new VaultArchive({
         vaultRoot: config.storage.vault_path,
         compressionLevel: config.storage.compression_level,
+        maxConcurrentSaves: config.storage.max_concurrent_saves,
       }),
   );
   bind(tokens.spool, () => new FileReplaySpool({ spoolDir: config.storage.spool_path }));

@@ -53,6 +53,8 @@ export const configSchema = z
       .object({
         vault_path: z.string().min(1).default('./data/replays'),
         compression_level: z.number().int().min(1).max(22).default(10),
+        /** ours: how many replays are compressed and written at once (bounds memory when many games end together). */
+        max_concurrent_saves: z.number().int().positive().default(2),
         /** ours: where replays that could not be saved before shutdown wait for the next start. */
         spool_path: z.string().min(1).optional(),
       })

@@ -16,10 +16,22 @@ export class Notifier {
   }
 }
 
-/** Resolves when `signal` aborts (at once if it already has). */
-export function whenAborted(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+/**
+ * Resolves when `next` does or `signal` aborts, whichever comes first, and leaves no listener
+ * behind on the long-lived signal (a replay waits on it once per writer change).
+ */
+export async function untilNextOrAborted(next: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', resolve, { once: true });
+  });
+  try {
+    await Promise.race([next, aborted]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Yields `first` (when not empty), then the rest of `iterator`. */

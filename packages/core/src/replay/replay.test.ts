@@ -295,3 +295,42 @@ describe('Replay saving', () => {
     expect(restarted.logger.find('was already saved; kept the saved file')).toHaveLength(1);
   });
 });
+
+describe('Replay housekeeping', () => {
+  it('leaves no abort listener behind however often writers come and go', async () => {
+    const live = new Set<unknown>();
+    const { addEventListener, removeEventListener } = AbortSignal.prototype;
+    AbortSignal.prototype.addEventListener = function (
+      this: AbortSignal,
+      ...args: Parameters<typeof addEventListener>
+    ) {
+      if (args[0] === 'abort') live.add(args[1]);
+      addEventListener.apply(this, args);
+    };
+    AbortSignal.prototype.removeEventListener = function (
+      this: AbortSignal,
+      ...args: Parameters<typeof removeEventListener>
+    ) {
+      if (args[0] === 'abort') live.delete(args[1]);
+      removeEventListener.apply(this, args);
+    };
+    try {
+      const h = new CoreHarness();
+      const first = h.connect('P/16/first\0');
+      first.client.send(example.subarray(0, 10_000));
+      await h.clock.advance(seconds(1));
+      const before = live.size;
+      for (let i = 0; i < 30; i++) {
+        const visitor = h.connect(`P/16/visitor${i}\0`);
+        await h.clock.advance(100);
+        visitor.client.close();
+        await h.clock.advance(100);
+      }
+      expect(h.registry.replay(16n)?.writerCount).toBe(1);
+      expect(live.size - before).toBeLessThan(5);
+    } finally {
+      AbortSignal.prototype.addEventListener = addEventListener;
+      AbortSignal.prototype.removeEventListener = removeEventListener;
+    }
+  });
+});

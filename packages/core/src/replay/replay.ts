@@ -5,7 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ConnectionResult, ServerEvents } from '../ports/server-events.js';
 import { QuorumMerge } from '../merge/index.js';
 import { CanonicalStream, PositionHistory, WriterStream } from '../streams/index.js';
-import { Notifier, whenAborted } from './notifier.js';
+import { Notifier, untilNextOrAborted } from './notifier.js';
 import { sendToReader } from './reader-session.js';
 import type { ReplaySaver, SaveResult } from './replay-saver.js';
 import type { ReplaySettings } from './replay-settings.js';
@@ -133,7 +133,7 @@ export class Replay {
     const cut = this.#cut.signal;
     while (!cut.aborted) {
       if (this.#writers.size > 0) {
-        await Promise.race([this.#writersChanged.next(), whenAborted(cut)]);
+        await untilNextOrAborted(this.#writersChanged.next(), cut);
         continue;
       }
       const writerArrived = new AbortController();
@@ -147,7 +147,7 @@ export class Replay {
   async #tickPositions(): Promise<void> {
     while (this.#phase === 'writing' || this.#writers.size > 0) {
       if (this.#writers.size === 0) {
-        await Promise.race([this.#writersChanged.next(), whenAborted(this.#cut.signal)]);
+        await untilNextOrAborted(this.#writersChanged.next(), this.#cut.signal);
         continue;
       }
       await this.#deps.clock.sleep(this.#settings.updateIntervalMs, this.#cut.signal);

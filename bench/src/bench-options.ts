@@ -19,7 +19,7 @@ export interface BenchOptions {
 
 export const usage = `Usage: pnpm bench [--full] [--profile] [--only=throughput,peak,connections,memory] [--keep-data] [--no-report]
 
-  --full        the long run (scenario 1 held for 5 minutes; about 20 minutes in all)
+  --full        the long run (scenario 1 held for 5 minutes; about 12 minutes in all)
   --profile     one more throughput run with the server under node --cpu-prof
   --profile=peak,throughput   also (or only) run the peak scenario's server profiled
   --only=…      run only these scenarios

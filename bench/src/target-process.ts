@@ -56,6 +56,13 @@ export class TargetProcess {
     this.logPath = join(dataDir, `${kind}.log`);
     this.#child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    // A runner that crashes must not leave a server holding thousands of sockets (Ctrl-C reaches
+    // the whole process group anyway).
+    const killOnExit = (): void => {
+      this.#child.kill('SIGKILL');
+    };
+    process.once('exit', killOnExit);
+    this.#child.once('exit', () => process.off('exit', killOnExit));
     this.#readStderr();
   }
 

@@ -24,8 +24,8 @@ export async function untilNextOrAborted(next: Promise<void>, signal: AbortSigna
   if (signal.aborted) return;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<void>((resolve) => {
-    onAbort = resolve;
-    signal.addEventListener('abort', resolve, { once: true });
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     await Promise.race([next, aborted]);
@@ -34,15 +34,22 @@ export async function untilNextOrAborted(next: Promise<void>, signal: AbortSigna
   }
 }
 
-/** Yields `first` (when not empty), then the rest of `iterator`. */
-export async function* prepend(
-  first: Uint8Array,
-  iterator: AsyncIterator<Uint8Array>,
-): AsyncGenerator<Uint8Array, void, undefined> {
-  if (first.length > 0) yield first;
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done === true) return;
-    yield next.value;
-  }
+/**
+ * `first` (when not empty), then the rest of `iterator`. A plain iterator rather than an async
+ * generator: every chunk of every writer passes through here, and a generator would add its own
+ * promise round trip to each.
+ */
+export function prepend(first: Uint8Array, iterator: AsyncIterator<Uint8Array>): AsyncIterable<Uint8Array> {
+  let pending: Uint8Array | undefined = first.length > 0 ? first : undefined;
+  const prepended: AsyncIterator<Uint8Array> = {
+    next: () => {
+      if (pending === undefined) return iterator.next();
+      const value = pending;
+      pending = undefined;
+      return Promise.resolve({ done: false, value });
+    },
+    return: (value?: unknown) =>
+      iterator.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+  };
+  return { [Symbol.asyncIterator]: () => prepended };
 }

@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'e2e'],
+    // The e2e and bench suites run the built app as `main` runs it: build once before any test.
+    globalSetup: ['./e2e/src/global-setup.ts'],
+    projects: ['packages/*', 'e2e', 'bench'],
   },
 });

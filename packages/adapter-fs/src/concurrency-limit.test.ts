@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 
 /** A task the test finishes by hand. */
-function controlled(): { task: () => Promise<void>; started: () => boolean; finish: (error?: Error) => void } {
+function controlled(): {
+  task: () => Promise<void>;
+  started: () => boolean;
+  finish: (error?: Error) => void;
+} {
   let started = false;
   let settle: ((error?: Error) => void) | undefined;
   return {

@@ -1,15 +1,4 @@
 // @ts-check
-// The deployment helpers (the container HEALTHCHECK) are plain Node ES modules outside every TypeScript program: linted by ESLint's
-// recommended rules without type information (ESLint looks a file's config up from its folder).
-import eslint from '@eslint/js';
-
-export default [
-  eslint.configs.recommended,
-  {
-    languageOptions: {
-      ecmaVersion: 'latest',
-      sourceType: 'module',
-      globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', AbortSignal: 'readonly' },
-    },
-  },
-];
+// The deployment helpers (the container HEALTHCHECK) are plain Node ES modules like the CI
+// scripts: the same untyped config (ESLint looks a file's config up from its folder).
+export { default } from '../.ci/eslint.config.js';

@@ -76,11 +76,10 @@ export class ReplaySaver {
     try {
       return await this.#deps.metadata.describe(facts);
     } catch (error) {
-      if (!(error instanceof MetadataUnavailableError)) throw error;
-      log.warn(
-        { err: error },
-        `No game metadata for replay ${facts.gameId}; saving with what its SCFA header says`,
-      );
+      // Any failure falls back, an unexpected one too (logged as ours): the replay is saved regardless.
+      const message = `No game metadata for replay ${facts.gameId}; saving with what its SCFA header says`;
+      if (error instanceof MetadataUnavailableError) log.warn({ err: error }, message);
+      else log.error({ err: error }, message);
       return this.#deps.fallbackMetadata.describe(facts);
     }
   }

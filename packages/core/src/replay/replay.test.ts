@@ -251,6 +251,17 @@ describe('Replay saving', () => {
     expect(h.logger.find('No game metadata for replay 11')).toHaveLength(1);
   });
 
+  it('still saves when the metadata source fails unexpectedly', async () => {
+    const broken: GameMetadataSource = { describe: () => Promise.reject(new TypeError('bug in a query')) };
+    const h = new CoreHarness({ metadata: broken });
+    const writer = h.connect('P/17/foo\0');
+    writer.client.send(example);
+    writer.client.close();
+    await h.clock.advance(seconds(31));
+    expect(h.archive.replays.get(17n)?.metadata.origin).toBe('scfa-header');
+    expect(h.logger.find('No game metadata for replay 17')[0]?.level).toBe('error');
+  });
+
   it('records an empty replay as unavailable without saving a file', async () => {
     const h = new CoreHarness();
     const writer = h.connect('P/12/foo\0');

@@ -62,4 +62,16 @@ describe('a vault that cannot be written', () => {
     await delay(50);
     expect(await second.stop('SIGTERM')).toBe(0);
   });
+
+  it('tells the operator about a spool file it cannot read, and leaves it in place', async () => {
+    const dataDir = tempDataDir();
+    const spoolDir = join(dataDir, 'spool');
+    await mkdir(spoolDir, { recursive: true });
+    await writeFile(join(spoolDir, '7100.spool'), 'not a spool record');
+    const app = await AppProcess.start(testFlags(dataDir));
+    apps.push(app);
+    const line = await app.waitForLog((l) => l.msg.startsWith('Unreadable spool file'));
+    expect(line.level).toBe(50);
+    expect(await readFile(join(spoolDir, '7100.spool'), 'utf8')).toBe('not a spool record');
+  });
 });

@@ -258,10 +258,24 @@ function bindListeners(bind: Bind, config: Config): void {
       spoolRecovery: get(tokens.spoolRecovery),
       spoolRetryMs: 60_000,
       shutdownTimeoutMs: s(server.shutdown_timeout_s),
-      startResources: resources.start,
+      startResources: () => {
+        resources.start();
+        void warnOfUnreadableSpoolFiles(get(tokens.spool), get(tokens.logger));
+      },
       closeResources: resources.close,
       describe: { mode: config.mode, vault: config.storage.vault_path, delayS: config.replay.delay_s },
     });
     return replayServer;
   });
+}
+
+/** Spool files that do not decode stay on disk: the operator is told at every start. */
+async function warnOfUnreadableSpoolFiles(spool: FileReplaySpool, logger: Logger): Promise<void> {
+  try {
+    for (const file of (await spool.scan()).unreadable) {
+      logger.error({ path: file.path, err: file.error }, `Unreadable spool file ${file.path}: left in place`);
+    }
+  } catch (error) {
+    logger.error({ err: error }, 'Could not read the spool');
+  }
 }

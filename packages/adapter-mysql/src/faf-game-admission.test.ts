@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FafDatabase } from './faf-database.js';
 import { FafGameAdmission } from './faf-game-admission.js';
 import type { FafWarning } from './faf-metadata-source.js';
-import { closedPort, createTestDatabase, requireDatabase, suiteTitle } from './testing/index.js';
+import {
+  unreachableDatabaseOptions,
+  createTestDatabase,
+  requireDatabase,
+  suiteTitle,
+} from './testing/index.js';
 
 const testDb = await createTestDatabase();
 const hourMs = 3_600_000;
@@ -55,11 +60,7 @@ describe.runIf(testDb.available)(suiteTitle('FafGameAdmission', testDb), () => {
 describe('FafGameAdmission without a database', () => {
   it('admits, and says why', async () => {
     const down = new FafDatabase({
-      host: '127.0.0.1',
-      port: await closedPort(),
-      user: 'u',
-      password: '',
-      name: 'n',
+      ...(await unreachableDatabaseOptions()),
       maxAttempts: 1,
     });
     const warnings: FafWarning[] = [];

@@ -4,7 +4,12 @@ import { fixture } from '@faf-replay/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FafDatabase } from './faf-database.js';
 import { FafMetadataSource, type FafWarning } from './faf-metadata-source.js';
-import { closedPort, createTestDatabase, requireDatabase, suiteTitle } from './testing/index.js';
+import {
+  unreachableDatabaseOptions,
+  createTestDatabase,
+  requireDatabase,
+  suiteTitle,
+} from './testing/index.js';
 
 const testDb = await createTestDatabase();
 const fastTuning = { queryTimeoutMs: 2_000, connectTimeoutMs: 1_000, maxAttempts: 2, retryDelayMs: 10 };
@@ -190,11 +195,7 @@ describe.runIf(testDb.available)(suiteTitle('FafMetadataSource on the FAF test d
 describe('FafMetadataSource without a database', () => {
   it('fails quickly with a MetadataUnavailableError', async () => {
     const down = new FafDatabase({
-      host: '127.0.0.1',
-      port: await closedPort(),
-      user: 'u',
-      password: '',
-      name: 'n',
+      ...(await unreachableDatabaseOptions()),
       retryDelayMs: 10,
     });
     try {

@@ -2,7 +2,12 @@ import { StatsError } from '@faf-replay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FafDatabase } from './faf-database.js';
 import { FafStatsSink } from './faf-stats-sink.js';
-import { closedPort, createTestDatabase, requireDatabase, suiteTitle } from './testing/index.js';
+import {
+  unreachableDatabaseOptions,
+  createTestDatabase,
+  requireDatabase,
+  suiteTitle,
+} from './testing/index.js';
 
 const testDb = await createTestDatabase();
 
@@ -55,11 +60,7 @@ describe.runIf(testDb.available)(suiteTitle('FafStatsSink', testDb), () => {
 describe('FafStatsSink without a database', () => {
   it('fails quickly with a StatsError', async () => {
     const down = new FafDatabase({
-      host: '127.0.0.1',
-      port: await closedPort(),
-      user: 'u',
-      password: '',
-      name: 'n',
+      ...(await unreachableDatabaseOptions()),
       retryDelayMs: 10,
     });
     try {

@@ -9,3 +9,17 @@ export async function closedPort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no TCP port was assigned');
   return address.port;
 }
+
+/**
+ * Database options pointing at a closed loopback port: a database that is down. Connecting is
+ * refused at once, so calls fail after the retries without waiting for a timeout.
+ */
+export async function unreachableDatabaseOptions(): Promise<{
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  name: string;
+}> {
+  return { host: '127.0.0.1', port: await closedPort(), user: 'u', password: '', name: 'n' };
+}

@@ -7,4 +7,4 @@ export type {
 export { createTestDatabase, fafSchemaPath, requireDatabase, suiteTitle } from './test-database.js';
 export type { TestServer, TestServerLookup } from './test-server.js';
 export { findTestServer, parseServerUrl } from './test-server.js';
-export { closedPort } from './closed-port.js';
+export { closedPort, unreachableDatabaseOptions } from './closed-port.js';

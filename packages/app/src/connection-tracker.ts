@@ -1,12 +1,14 @@
-import type { ByteConnection, ConnectionHandler } from '@faf-replay/core';
+import type { ByteConnection, ConnectionHandler, Logger } from '@faf-replay/core';
 
 /** Every open connection, so that shutdown can cut the ones still open at its deadline. */
 export class ConnectionTracker {
   readonly #handler: ConnectionHandler;
+  readonly #logger: Logger;
   readonly #open = new Set<ByteConnection>();
 
-  constructor(handler: ConnectionHandler) {
+  constructor(handler: ConnectionHandler, logger: Logger) {
     this.#handler = handler;
+    this.#logger = logger;
   }
 
   get openConnections(): number {
@@ -15,7 +17,14 @@ export class ConnectionTracker {
 
   accept(connection: ByteConnection): void {
     this.#open.add(connection);
-    void this.#handler.handleConnection(connection).finally(() => this.#open.delete(connection));
+    this.#handler
+      .handleConnection(connection)
+      .catch((error: unknown) => {
+        // A bug while serving one connection ends that connection only, never the process.
+        this.#logger.error({ err: error, connId: connection.id }, `Connection ${connection.id} failed`);
+        connection.destroy();
+      })
+      .finally(() => this.#open.delete(connection));
   }
 
   destroyAll(): void {

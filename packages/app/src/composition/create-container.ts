@@ -188,7 +188,7 @@ function bindCore(bind: Bind, config: Config): void {
         headerTimeoutMs: s(config.server.connection_accept_timeout_s),
       }),
   );
-  bind(tokens.tracker, (get) => new ConnectionTracker(get(tokens.handler)));
+  bind(tokens.tracker, (get) => new ConnectionTracker(get(tokens.handler), get(tokens.logger)));
   bind(
     tokens.spoolRecovery,
     (get) =>

@@ -1,15 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { readFafReplay, vaultReplayPath } from '@faf-replay/adapter-fs';
+import { readFafReplay } from '@faf-replay/adapter-fs';
 import { createTestDatabase, requireDatabase, suiteTitle } from '@faf-replay/adapter-mysql/testing';
 import type { TestDatabaseConfig } from '@faf-replay/adapter-mysql/testing';
 import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
 import { AppProcess, tempDataDir } from './support/app-process.js';
 import { tcpWriter } from './support/clients.js';
 import { TcpProxy } from './support/tcp-proxy.js';
+import { waitForSavedFile } from './support/vault.js';
 
 const example = fixture(fixtureFacts.example.file);
 const rustExampleConfig = fileURLToPath(
@@ -75,19 +76,6 @@ async function startFafApp(
   return app;
 }
 
-async function savedFile(dataDir: string, gameId: bigint, timeoutMs = 15_000): Promise<Buffer> {
-  const path = vaultReplayPath(join(dataDir, 'vault'), gameId);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await readFile(path);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await delay(50);
-  }
-}
-
 async function gameStats(gameId: number) {
   const rows = await requireDatabase(testDb).query(
     'SELECT replay_ticks, replay_available FROM game_stats WHERE id = ?',
@@ -117,7 +105,7 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     await db.query('UPDATE game_stats SET replay_ticks = NULL, replay_available = 0 WHERE id = 2000');
     const app = await startFafApp(dataDir, db.config);
     await tcpWriter(app.ports.tcp, 2000, example, { chunkBytes: 1_000 });
-    const saved = await readFafReplay(await savedFile(dataDir, 2000n));
+    const saved = await readFafReplay(await waitForSavedFile(dataDir, 2000n));
     const reference = await readFafReplay(fixture(fixtureFacts.game2000.file));
     expect(saved.json).toEqual(reference.json);
     expect(firstDifference(saved.replay, example)).toBe(-1);
@@ -130,7 +118,7 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     const dataDir = tempDataDir();
     const app = await startFafApp(dataDir, db.config);
     await tcpWriter(app.ports.tcp, 1070, example);
-    const saved = await readFafReplay(await savedFile(dataDir, 1070n));
+    const saved = await readFafReplay(await waitForSavedFile(dataDir, 1070n));
     expect(saved.json).toMatchObject({ uid: 1070, teams: {}, num_players: 0 });
     expect(saved.json['metadata_origin']).toBeUndefined();
     await eventually(() => gameStats(1070), { replay_ticks: 1_928, replay_available: 1 });
@@ -147,7 +135,7 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     await delay(200);
     await proxy.down();
     writer.end(example.subarray(20_000));
-    const saved = await readFafReplay(await savedFile(dataDir, 2001n));
+    const saved = await readFafReplay(await waitForSavedFile(dataDir, 2001n));
     expect(firstDifference(saved.replay, example)).toBe(-1);
     expect(saved.json).toMatchObject({ uid: 2001, metadata_origin: 'scfa-header', mapname: 'scmp_016' });
     await app.waitForLog((line) => line.msg.includes('Failed to save ticks of game 2001'));
@@ -162,14 +150,14 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     const dataDir = tempDataDir();
     const first = await startFafApp(dataDir, db.config);
     await tcpWriter(first.ports.tcp, 1000, example);
-    const original = await savedFile(dataDir, 1000n);
+    const original = await waitForSavedFile(dataDir, 1000n);
     await eventually(() => gameStats(1000), { replay_ticks: 1_928, replay_available: 1 });
     expect(await first.stop('SIGTERM')).toBe(0);
 
     const second = await startFafApp(dataDir, db.config);
     await tcpWriter(second.ports.tcp, 1000, example.subarray(0, 20_000));
     await second.waitForLog((line) => line.msg === 'Replay 1000 was already saved; kept the saved file');
-    expect((await savedFile(dataDir, 1000n)).equals(original)).toBe(true);
+    expect((await waitForSavedFile(dataDir, 1000n)).equals(original)).toBe(true);
     expect(await gameStats(1000)).toEqual({ replay_ticks: 1_928, replay_available: 1 });
   });
 });

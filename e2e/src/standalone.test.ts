@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFafReplay, vaultReplayPath } from '@faf-replay/adapter-fs';
+import { readFafReplay } from '@faf-replay/adapter-fs';
 import { divergingStreams, fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
+import { waitForSavedFile } from './support/vault.js';
 import { openTcp, openWebSocket, tcpReader, tcpWriter, wsReader, wsWriter } from './support/clients.js';
 
 const example = fixture(fixtureFacts.example.file);
@@ -21,17 +20,8 @@ afterEach(async () => {
   apps = [];
 });
 
-async function savedReplay(dataDir: string, gameId: bigint, timeoutMs = 15_000) {
-  const path = vaultReplayPath(join(dataDir, 'vault'), gameId);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await readFafReplay(await readFile(path));
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await delay(50);
-    }
-  }
+async function savedReplay(dataDir: string, gameId: bigint, timeoutMs?: number) {
+  return readFafReplay(await waitForSavedFile(dataDir, gameId, timeoutMs));
 }
 
 function expectBytes(actual: Uint8Array, expected: Uint8Array): void {

@@ -1,4 +1,4 @@
-import type { ConnectionError } from '@faf-replay/core';
+import type { ByteReceiver, ConnectionError } from '@faf-replay/core';
 
 /** What `IncomingChunks` needs of a transport to apply backpressure. */
 export interface PausableSource {
@@ -27,6 +27,7 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
   #waiter: Waiter | undefined;
   #discarding = false;
   #iterated = false;
+  #receiver: ByteReceiver | undefined;
 
   constructor(source: PausableSource) {
     this.#source = source;
@@ -39,6 +40,10 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
 
   push(chunk: Uint8Array): void {
     if (this.#discarding || this.#outcome !== undefined || chunk.length === 0) return;
+    if (this.#receiver !== undefined) {
+      this.#receiver.data(chunk);
+      return;
+    }
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;
@@ -64,6 +69,19 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
     this.#discarding = true;
     this.#chunks.length = 0;
     this.#source.resume();
+  }
+
+  /**
+   * Push mode (`ByteConnection.receive`): the queued chunks, then every further one, go to
+   * `receiver` synchronously; the source is never paused again.
+   */
+  receive(receiver: ByteReceiver): void {
+    if (this.#receiver !== undefined) throw new Error('receive can be called only once');
+    if (this.#waiter !== undefined) throw new Error('receive while a next() is pending');
+    this.#receiver = receiver;
+    for (const chunk of this.#chunks.splice(0)) receiver.data(chunk);
+    this.#source.resume();
+    if (this.#outcome !== undefined) this.#deliverOutcome(receiver, this.#outcome);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
@@ -96,10 +114,20 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
   #settle(outcome: Outcome): void {
     if (this.#outcome !== undefined) return;
     this.#outcome = outcome;
+    if (this.#receiver !== undefined) {
+      this.#deliverOutcome(this.#receiver, outcome);
+      return;
+    }
     const waiter = this.#waiter;
     this.#waiter = undefined;
     if (waiter === undefined) return;
     if (outcome.kind === 'end') waiter.resolve({ done: true, value: undefined });
     else waiter.reject(outcome.error);
+  }
+
+  #deliverOutcome(receiver: ByteReceiver, outcome: Outcome): void {
+    if (this.#discarding) return;
+    if (outcome.kind === 'end') receiver.end();
+    else receiver.fail(outcome.error);
   }
 }

@@ -1,5 +1,5 @@
 import { ConnectionError } from '@faf-replay/core';
-import type { ByteConnection } from '@faf-replay/core';
+import type { ByteConnection, ByteReceiver } from '@faf-replay/core';
 import { newConnectionId } from './connection-id.js';
 import type { ResolvedConnectionOptions } from './connection-options.js';
 import { IncomingChunks } from './incoming-chunks.js';
@@ -47,6 +47,10 @@ export class TransportConnection implements ByteConnection {
 
   get incoming(): AsyncIterable<Uint8Array> {
     return this.#incoming;
+  }
+
+  receive(receiver: ByteReceiver): void {
+    this.#incoming.receive(receiver);
   }
 
   /** Bytes written but not yet handed to the kernel; stays near the socket's highWaterMark. */

@@ -1,3 +1,19 @@
+import type { ConnectionError } from '../errors.js';
+
+/**
+ * Where a connection's received bytes go in push mode (`ByteConnection.receive`). Every method
+ * is called synchronously from the transport's own callback, so a receiver must not block; it
+ * owns each chunk it is given (copy what must be kept, or keep the chunk itself). After `end`
+ * or `fail`, nothing more is delivered.
+ */
+export interface ByteReceiver {
+  data(chunk: Uint8Array): void;
+  /** A clean end of stream (TCP FIN, WebSocket close code 1000). */
+  end(): void;
+  /** An abnormal end (reset, another WebSocket close code, `destroy()`). */
+  fail(error: ConnectionError): void;
+}
+
 /**
  * One incoming client connection, as the core sees it: bytes in, bytes out with backpressure,
  * then a close. The TCP and WebSocket adapters (and the in-memory pipe of `core/testing`) turn
@@ -17,6 +33,14 @@ export interface ByteConnection {
    * - Message boundaries carry no meaning.
    */
   readonly incoming: AsyncIterable<Uint8Array>;
+  /**
+   * Push mode, the fast path: every received chunk goes to `receiver` as it arrives, without a
+   * promise per chunk and without backpressure. Chunks queued but not yet taken through
+   * `incoming` are delivered first, so a consumer may read a few chunks through `incoming`
+   * (with no `next()` pending), then switch. Called at most once; `incoming` yields nothing more
+   * afterwards. The end of stream comes as `receiver.end()` or `receiver.fail()`, exactly once.
+   */
+  receive(receiver: ByteReceiver): void;
   /**
    * Sends bytes. Resolves once the transport can take more (backpressure): a caller that awaits
    * every write buffers at most one chunk per connection. Rejects with a `ConnectionError` once

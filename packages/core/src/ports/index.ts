@@ -1,4 +1,4 @@
-export type { ByteConnection } from './byte-connection.js';
+export type { ByteConnection, ByteReceiver } from './byte-connection.js';
 export type { Clock } from './clock.js';
 export type { GameFacts, GameMetadataSource } from './game-metadata-source.js';
 export type { GameStatsSink, ReplayStats } from './game-stats-sink.js';

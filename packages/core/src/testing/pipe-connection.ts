@@ -1,5 +1,5 @@
 import { ConnectionError } from '../errors.js';
-import type { ByteConnection } from '../ports/byte-connection.js';
+import type { ByteConnection, ByteReceiver } from '../ports/byte-connection.js';
 
 /**
  * An in-memory connection: the server side is a `ByteConnection`, the client side is driven by
@@ -12,6 +12,8 @@ export class PipeConnection implements ByteConnection {
   #inbox: Uint8Array[] = [];
   #inboxEnd: 'open' | 'clean' | Error = 'open';
   #wakeReader: (() => void) | undefined;
+  #receiver: ByteReceiver | undefined;
+  #receiverDone = false;
   #outbox: Uint8Array[] = [];
   #state: 'open' | 'ended' | 'destroyed' = 'open';
   #writeGate: Promise<void> = Promise.resolve();
@@ -26,6 +28,12 @@ export class PipeConnection implements ByteConnection {
 
   get incoming(): AsyncIterable<Uint8Array> {
     return { [Symbol.asyncIterator]: () => this.#iterate() };
+  }
+
+  receive(receiver: ByteReceiver): void {
+    if (this.#receiver !== undefined) throw new Error('receive can be called only once');
+    this.#receiver = receiver;
+    this.#pushToReceiver();
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -94,9 +102,23 @@ export class PipeConnection implements ByteConnection {
   }
 
   #wake(): void {
+    if (this.#receiver !== undefined) {
+      this.#pushToReceiver();
+      return;
+    }
     const wake = this.#wakeReader;
     this.#wakeReader = undefined;
     wake?.();
+  }
+
+  #pushToReceiver(): void {
+    const receiver = this.#receiver;
+    if (receiver === undefined || this.#receiverDone) return;
+    for (let next = this.#inbox.shift(); next !== undefined; next = this.#inbox.shift()) receiver.data(next);
+    if (this.#inboxEnd === 'open') return;
+    this.#receiverDone = true;
+    if (this.#inboxEnd === 'clean') receiver.end();
+    else receiver.fail(asConnectionError(this.#inboxEnd));
   }
 
   async *#iterate(): AsyncGenerator<Uint8Array> {
@@ -161,6 +183,10 @@ export class PipeClient {
   whenClosed(): Promise<void> {
     return this.#pipe.whenClosed();
   }
+}
+
+function asConnectionError(error: Error): ConnectionError {
+  return error instanceof ConnectionError ? error : new ConnectionError(error.message, { cause: error });
 }
 
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {

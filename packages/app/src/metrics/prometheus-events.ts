@@ -45,6 +45,11 @@ export class PrometheusEvents implements ServerEvents {
     help: 'Replays that could not be saved before shutdown and were kept in the spool.',
     registers: [this.registry],
   });
+  readonly #lostReplays = new Counter({
+    name: 'replayserver_replays_lost_total',
+    help: 'Replays that neither the vault nor the spool took (kept in memory and retried while the process lives).',
+    registers: [this.registry],
+  });
   readonly #readers = new Gauge({
     name: 'replayserver_replay_readers_count',
     help: 'Readers watching each live replay.',
@@ -92,6 +97,9 @@ export class PrometheusEvents implements ServerEvents {
   }
   replaySpooled(): void {
     this.#spooledReplays.inc();
+  }
+  replayLost(): void {
+    this.#lostReplays.inc();
   }
   readersChanged(gameId: GameId, readers: number): void {
     this.#readers.set({ replay_id: String(gameId) }, readers);

@@ -13,8 +13,11 @@ export type ConnectionResult = 'Success' | 'Bad data' | 'I/O error' | 'No replay
 export interface ServerEvents {
   /** A connection entered `to` (from `from`, or from nothing when it just opened). */
   connectionMoved(from: ConnectionCategory | null, to: ConnectionCategory | null): void;
-  /** A non-empty connection ended with this result. Empty connections are not counted. */
-  connectionServed(result: ConnectionResult): void;
+  /**
+   * A non-empty connection ended with this result. `role` is what it was attached as, or null
+   * when it never was (bad header, no replay matched). Empty connections are not counted.
+   */
+  connectionServed(result: ConnectionResult, role: 'writer' | 'reader' | null): void;
   replayStarted(gameId: GameId): void;
   replayEnded(gameId: GameId): void;
   replaySaved(gameId: GameId): void;
@@ -22,21 +25,9 @@ export interface ServerEvents {
   replaySaveFailed(gameId: GameId): void;
   /** A replay that could not be archived before shutdown was kept in the spool. */
   replaySpooled(gameId: GameId): void;
+  /** Neither the vault nor the spool took the replay: its bytes are kept in memory and retried. */
+  replayLost(gameId: GameId): void;
   readersChanged(gameId: GameId, readers: number): void;
   bytesReceived(bytes: number): void;
   bytesSent(bytes: number): void;
 }
-
-/** Events that go nowhere: for tools and tests that do not count. */
-export const ignoreServerEvents: ServerEvents = Object.freeze({
-  connectionMoved: () => undefined,
-  connectionServed: () => undefined,
-  replayStarted: () => undefined,
-  replayEnded: () => undefined,
-  replaySaved: () => undefined,
-  replaySaveFailed: () => undefined,
-  replaySpooled: () => undefined,
-  readersChanged: () => undefined,
-  bytesReceived: () => undefined,
-  bytesSent: () => undefined,
-});

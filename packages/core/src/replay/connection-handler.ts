@@ -55,7 +55,7 @@ export class ConnectionHandler {
       return;
     }
     events.connectionMoved('initial', null);
-    events.connectionServed('No replay matched');
+    events.connectionServed('No replay matched', null);
     log.info({ peer: connection.peer, role: header.role }, `${connection.id} refused: ${attachment.reason}`);
     await connection.end();
   }
@@ -99,7 +99,7 @@ export class ConnectionHandler {
     if (read.kind === 'empty') {
       log.debug({ peer: connection.peer }, 'empty connection');
     } else {
-      this.#deps.events.connectionServed(read.result);
+      this.#deps.events.connectionServed(read.result, null);
       log.info({ peer: connection.peer, reason: read.reason }, `Could not accept connection: ${read.reason}`);
     }
     if (read.kind === 'bad' && read.result === 'I/O error') connection.destroy();

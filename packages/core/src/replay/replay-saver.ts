@@ -124,6 +124,7 @@ export class ReplaySaver {
       );
       return 'spooled';
     } catch (error) {
+      this.#deps.events.replayLost(replay.gameId);
       log.error(
         { err: error, cause },
         `Replay ${replay.gameId} LOST: neither the vault nor the spool took it`,

@@ -217,7 +217,7 @@ export class Replay {
     reason: string | undefined,
   ): void {
     this.#deps.events.connectionMoved(role, null);
-    this.#deps.events.connectionServed(result);
+    this.#deps.events.connectionServed(result, role);
     const log = this.#log.child({ connId: connection.id });
     if (result === 'Success') log.debug({ peer: connection.peer }, `${role} finished`);
     else log.info({ peer: connection.peer, result, reason }, `${role} ended early: ${reason ?? result}`);

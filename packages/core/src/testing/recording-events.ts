@@ -5,11 +5,14 @@ import type { ConnectionCategory, ConnectionResult, ServerEvents } from '../port
 export class RecordingEvents implements ServerEvents {
   readonly active: Record<ConnectionCategory, number> = { initial: 0, reader: 0, writer: 0 };
   readonly served = new Map<ConnectionResult, number>();
+  /** Results of connections that were attached as a writer or reader. */
+  readonly servedAttached = new Map<ConnectionResult, number>();
   readonly started: GameId[] = [];
   readonly ended: GameId[] = [];
   readonly saved: GameId[] = [];
   readonly saveFailures: GameId[] = [];
   readonly spooled: GameId[] = [];
+  readonly lost: GameId[] = [];
   readonly readers = new Map<GameId, number>();
   bytesIn = 0;
   bytesOut = 0;
@@ -18,8 +21,9 @@ export class RecordingEvents implements ServerEvents {
     if (from !== null) this.active[from]--;
     if (to !== null) this.active[to]++;
   }
-  connectionServed(result: ConnectionResult): void {
+  connectionServed(result: ConnectionResult, role: 'writer' | 'reader' | null): void {
     this.served.set(result, (this.served.get(result) ?? 0) + 1);
+    if (role !== null) this.servedAttached.set(result, (this.servedAttached.get(result) ?? 0) + 1);
   }
   replayStarted(gameId: GameId): void {
     this.started.push(gameId);
@@ -35,6 +39,9 @@ export class RecordingEvents implements ServerEvents {
   }
   replaySpooled(gameId: GameId): void {
     this.spooled.push(gameId);
+  }
+  replayLost(gameId: GameId): void {
+    this.lost.push(gameId);
   }
   readersChanged(gameId: GameId, readers: number): void {
     this.readers.set(gameId, readers);

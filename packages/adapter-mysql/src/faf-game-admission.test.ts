@@ -35,22 +35,34 @@ describe.runIf(testDb.available)(suiteTitle('FafGameAdmission', testDb), () => {
   }
 
   it('admits a game that has not ended', async () => {
-    expect(await admissionAt(Date.UTC(2030, 0, 1)).admitNewReplay(1050n)).toEqual({ admitted: true });
+    expect(
+      await admissionAt(Date.UTC(2030, 0, 1)).admit({ gameId: 1050n, playerName: 'p', newReplay: true }),
+    ).toEqual({ admitted: true });
   });
 
   it('admits a game that ended at most maxAgeAfterEndMs ago', async () => {
-    expect(await admissionAt(game1000EndMs + hourMs).admitNewReplay(1000n)).toEqual({ admitted: true });
+    expect(
+      await admissionAt(game1000EndMs + hourMs).admit({ gameId: 1000n, playerName: 'p', newReplay: true }),
+    ).toEqual({ admitted: true });
   });
 
   it('refuses a game that ended longer ago', async () => {
-    expect(await admissionAt(game1000EndMs + hourMs + 1).admitNewReplay(1000n)).toEqual({
+    expect(
+      await admissionAt(game1000EndMs + hourMs + 1).admit({
+        gameId: 1000n,
+        playerName: 'p',
+        newReplay: true,
+      }),
+    ).toEqual({
       admitted: false,
       reason: 'game 1000 ended at 2010-01-01T01:00:00.000Z, more than 3600000 ms ago',
     });
   });
 
   it('refuses an unknown game', async () => {
-    expect(await admissionAt(game1000EndMs).admitNewReplay(10000n)).toEqual({
+    expect(
+      await admissionAt(game1000EndMs).admit({ gameId: 10000n, playerName: 'p', newReplay: true }),
+    ).toEqual({
       admitted: false,
       reason: 'game 10000 is not in game_stats',
     });
@@ -70,7 +82,7 @@ describe('FafGameAdmission without a database', () => {
       onWarning: (warning) => warnings.push(warning),
     });
     try {
-      const verdict = await admission.admitNewReplay(7n);
+      const verdict = await admission.admit({ gameId: 7n, playerName: 'p', newReplay: true });
       expect(verdict).toEqual({ admitted: true, reason: 'game 7 admitted unchecked: the database failed' });
       expect(warnings).toEqual([
         { gameId: 7n, message: verdict.reason, cause: expect.any(Error) as unknown },

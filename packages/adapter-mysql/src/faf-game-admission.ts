@@ -1,4 +1,4 @@
-import type { Clock, GameAdmission, GameId } from '@faf-replay/core';
+import type { AdmissionRequest, Clock, GameAdmission, GameId } from '@faf-replay/core';
 import type { FafDatabase } from './faf-database.js';
 import { FafGameQueries } from './faf-game-queries.js';
 import type { FafWarningListener } from './faf-metadata-source.js';
@@ -33,7 +33,9 @@ export class FafGameAdmission implements GameAdmission {
     this.#options = Object.freeze({ ...options });
   }
 
-  async admitNewReplay(gameId: GameId): Promise<FafAdmissionVerdict> {
+  async admit(request: AdmissionRequest): Promise<FafAdmissionVerdict> {
+    if (!request.newReplay) return { admitted: true };
+    const { gameId } = request;
     let game: { readonly endTime: Date | null } | undefined;
     try {
       game = await this.#queries.gameEnd(gameId);

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectionHandler } from '@faf-replay/core';
 import { PipeConnection, RecordingLogger, settle } from '@faf-replay/core/testing';
 import { ConnectionTracker } from './connection-tracker.js';
 
 describe('ConnectionTracker', () => {
   it('ends only the connection whose handling failed, and logs why', async () => {
-    const failing = {
-      handleConnection: () => Promise.reject(new TypeError('bug')),
-    } as unknown as ConnectionHandler;
+    const failing = (): Promise<void> => Promise.reject(new TypeError('bug'));
     const logger = new RecordingLogger();
     const tracker = new ConnectionTracker(failing, logger);
     const connection = new PipeConnection('c1');
@@ -19,9 +16,7 @@ describe('ConnectionTracker', () => {
   });
 
   it('cuts every open connection at the shutdown deadline', () => {
-    const never = {
-      handleConnection: () => new Promise<void>(() => undefined),
-    } as unknown as ConnectionHandler;
+    const never = (): Promise<void> => new Promise<void>(() => undefined);
     const tracker = new ConnectionTracker(never, new RecordingLogger());
     const connections = [new PipeConnection('a'), new PipeConnection('b')];
     for (const connection of connections) tracker.accept(connection);

@@ -1,13 +1,13 @@
-import type { ByteConnection, ConnectionHandler, Logger } from '@faf-replay/core';
+import type { ByteConnection, Logger } from '@faf-replay/core';
 
 /** Every open connection, so that shutdown can cut the ones still open at its deadline. */
 export class ConnectionTracker {
-  readonly #handler: ConnectionHandler;
+  readonly #handle: (connection: ByteConnection) => Promise<void>;
   readonly #logger: Logger;
   readonly #open = new Set<ByteConnection>();
 
-  constructor(handler: ConnectionHandler, logger: Logger) {
-    this.#handler = handler;
+  constructor(handle: (connection: ByteConnection) => Promise<void>, logger: Logger) {
+    this.#handle = handle;
     this.#logger = logger;
   }
 
@@ -17,8 +17,7 @@ export class ConnectionTracker {
 
   accept(connection: ByteConnection): void {
     this.#open.add(connection);
-    this.#handler
-      .handleConnection(connection)
+    this.#handle(connection)
       .catch((error: unknown) => {
         // A bug while serving one connection ends that connection only, never the process.
         this.#logger.error({ err: error, connId: connection.id }, `Connection ${connection.id} failed`);

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ListeningAddress, TcpListener, WebSocketListener } from '@faf-replay/adapter-tcp';
-import type { Logger, ReplayRegistry, SpoolRecovery } from '@faf-replay/core';
+import type { Logger, ReplayService } from '@faf-replay/core';
 import type { ConnectionTracker } from './connection-tracker.js';
 import type { OpsServer } from './http/ops-server.js';
 
@@ -12,13 +12,11 @@ export interface ServerAddresses {
 
 export interface ReplayServerDeps {
   readonly logger: Logger;
-  readonly registry: ReplayRegistry;
+  readonly service: ReplayService;
   readonly tracker: ConnectionTracker;
   readonly tcp: TcpListener | undefined;
   readonly webSocket: WebSocketListener | undefined;
   readonly ops: OpsServer | undefined;
-  readonly spoolRecovery: SpoolRecovery;
-  readonly spoolRetryMs: number;
   readonly shutdownTimeoutMs: number;
   /** Starts what the mode adds (resuming pending database updates). */
   readonly startResources: () => void;
@@ -41,9 +39,7 @@ async function settlesWithin(work: Promise<void>, ms: number): Promise<boolean> 
 /** The running process's parts, started and stopped in the right order. */
 export class ReplayServer {
   readonly #deps: ReplayServerDeps;
-  readonly #stopRecovery = new AbortController();
   #ready = false;
-  #recovery: Promise<void> = Promise.resolve();
 
   constructor(deps: ReplayServerDeps) {
     this.#deps = deps;
@@ -58,10 +54,12 @@ export class ReplayServer {
     const { tcp, webSocket, ops, logger } = this.#deps;
     const metricsPort = await ops?.listen();
     this.#deps.startResources();
-    this.#recovery = this.#deps.spoolRecovery.recoverUntilEmpty(
-      this.#deps.spoolRetryMs,
-      this.#stopRecovery.signal,
-    );
+    const { recoveredGames } = await this.#deps.service.start();
+    if (recoveredGames > 0)
+      logger.info(
+        { recoveredGames },
+        `Recovered ${recoveredGames} live game(s) left by the previous process`,
+      );
     const addresses: ServerAddresses = {
       tcp: await tcp?.listen(),
       websocket: await webSocket?.listen(),
@@ -86,26 +84,25 @@ export class ReplayServer {
    * the shutdown timeout (connections still open then are cut).
    */
   async stop(): Promise<void> {
-    const { tcp, webSocket, ops, registry, tracker, logger } = this.#deps;
+    const { tcp, webSocket, ops, service, tracker, logger } = this.#deps;
+    const { directory } = service;
     this.#ready = false;
     logger.info(
-      { liveReplays: registry.liveReplays },
+      { liveReplays: directory.liveGames },
       'Shutting down: no new connections; saving live replays',
     );
     await Promise.all([tcp?.close(), webSocket?.close()]);
-    const replaysEnded = registry.shutdown();
+    const replaysEnded = service.shutdown();
     if (!(await settlesWithin(replaysEnded, this.#deps.shutdownTimeoutMs))) {
-      logger.error({ liveReplays: registry.liveReplays }, 'Shutdown timeout: cutting remaining connections');
+      logger.error({ liveReplays: directory.liveGames }, 'Shutdown timeout: cutting remaining connections');
     }
     tracker.destroyAll();
     if (!(await settlesWithin(replaysEnded, cutGraceMs))) {
       logger.error(
-        { liveReplays: registry.liveReplays },
+        { liveReplays: directory.liveGames },
         'Replays still saving after the shutdown timeout; exiting',
       );
     }
-    this.#stopRecovery.abort();
-    await this.#recovery;
     await this.#deps.closeResources();
     await ops?.close();
     logger.info({}, 'Shutdown complete');

@@ -1,8 +1,92 @@
-export * from './errors.js';
-export * from './game-id.js';
-export * from './ports/index.js';
-export * from './protocol/index.js';
-export * from './streams/index.js';
-export * from './merge/index.js';
-export * from './replay/index.js';
-export * from './standalone/index.js';
+// The core's public surface, by name: the façade, the ports, the errors, the protocol decoders
+// and the read models. Everything else is internal.
+
+// The façade.
+export { createReplayService } from './service/replay-service.js';
+export type { ReplayService, ReplayServicePorts, ReplayServiceSettings } from './service/replay-service.js';
+export { defaultReplaySettings } from './replay/index.js';
+export type { MergeSettings, ReplaySettings } from './replay/index.js';
+export { DurableStatsSink } from './replay/index.js';
+export type { DurableStatsSinkDeps } from './replay/index.js';
+
+// Ports and their read models.
+export type {
+  AdmissionRequest,
+  AdmissionVerdict,
+  ByteConnection,
+  ByteReceiver,
+  Clock,
+  ConnectionCategory,
+  ConnectionResult,
+  FinishedReplay,
+  GameAdmission,
+  GameFacts,
+  GameMetadataSource,
+  GameStatsSink,
+  Logger,
+  PendingStats,
+  PendingStatsJournal,
+  ReplayArchive,
+  ReplayMetadata,
+  ReplaySpool,
+  ReplayStats,
+  SaveOutcome,
+  ServerEvents,
+} from './ports/index.js';
+export { admitEveryGame } from './ports/index.js';
+export type {
+  AcceptedConnection,
+  Attachment,
+  GameDirectory,
+  GamePhase,
+  LiveGameSnapshot,
+} from './ports/game-directory.js';
+export type { LiveStream } from './ports/live-stream.js';
+export type {
+  CanonicalLog,
+  CanonicalSegment,
+  JournalEntry,
+  RecoveredLog,
+  ReplayLog,
+  ReplayLogStore,
+} from './ports/replay-log.js';
+export { MemoryReplayLogStore, SEGMENT_MAX_BYTES } from './log/index.js';
+
+// Errors.
+export {
+  ArchiveError,
+  ConnectionError,
+  CoreError,
+  MetadataUnavailableError,
+  SpoolError,
+  StatsError,
+} from './errors.js';
+
+// Game ids and the protocol.
+export type { GameId } from './game-id.js';
+export { MAX_GAME_ID } from './game-id.js';
+export {
+  BodyFrameWalker,
+  CONNECTION_HEADER_LIMIT_BYTES,
+  ConnectionHeaderReader,
+  countTicks,
+  decodeScfaHeader,
+  isLuaTable,
+  luaField,
+  luaToJson,
+  SCFA_HEADER_LIMIT_BYTES,
+  ScfaHeaderDecodeError,
+  ScfaHeaderScanner,
+} from './protocol/index.js';
+export type {
+  BodySummary,
+  ConnectionHeader,
+  ConnectionRole,
+  LuaValue,
+  ScfaArmy,
+  ScfaHeaderInfo,
+  ScfaPlayer,
+} from './protocol/index.js';
+
+// The JSON header derived from the SCFA header (standalone mode and the database fallback).
+export { ScfaHeaderMetadataSource, scfaHeaderMetadata } from './metadata/index.js';

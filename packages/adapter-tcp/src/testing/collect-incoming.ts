@@ -1,5 +1,3 @@
-import type { ByteConnection } from '@faf-replay/core';
-
 export interface CollectedIncoming {
   readonly bytes: Buffer;
   /** What the iteration threw, or `undefined` when it returned normally. */
@@ -8,7 +6,7 @@ export interface CollectedIncoming {
 
 /** Reads `connection.incoming` to its end; `onChunk` sees the running byte count. */
 export async function collectIncoming(
-  connection: ByteConnection,
+  connection: { readonly incoming: AsyncIterable<Uint8Array> },
   onChunk?: (receivedBytes: number) => void,
 ): Promise<CollectedIncoming> {
   const chunks: Uint8Array[] = [];

@@ -12,15 +12,12 @@ import type { FafWarning } from '@faf-replay/adapter-mysql';
 import { TcpListener, WebSocketListener } from '@faf-replay/adapter-tcp';
 import type { ConnectionOptions } from '@faf-replay/adapter-tcp';
 import {
-  ConnectionHandler,
   DurableStatsSink,
-  ReplayRegistry,
-  ReplaySaver,
   ScfaHeaderMetadataSource,
-  SpoolRecovery,
   admitEveryGame,
+  createReplayService,
 } from '@faf-replay/core';
-import type { Clock, Logger } from '@faf-replay/core';
+import type { Clock, Logger, ReplayService } from '@faf-replay/core';
 import type { Config } from '../config/config-schema.js';
 import { ConnectionTracker } from '../connection-tracker.js';
 import { OpsServer } from '../http/ops-server.js';
@@ -145,62 +142,31 @@ function bindFafDatabase(bind: Bind, config: Config, logger: Logger, clock: Cloc
 }
 
 function bindCore(bind: Bind, config: Config): void {
-  const settings = replaySettingsFrom(config);
-  bind(
-    tokens.saver,
-    (get) =>
-      new ReplaySaver(
-        {
-          clock: get(tokens.clock),
-          archive: get(tokens.archive),
-          spool: get(tokens.spool),
-          metadata: get(tokens.metadata),
-          fallbackMetadata: get(tokens.fallbackMetadata),
-          stats: get(tokens.stats),
-          events: get(tokens.events),
-        },
-        settings.saveRetry,
-      ),
-  );
-  bind(
-    tokens.registry,
-    (get) =>
-      new ReplayRegistry(
-        settings,
-        {
-          clock: get(tokens.clock),
-          events: get(tokens.events),
-          logger: get(tokens.logger),
-          saver: get(tokens.saver),
-        },
-        get(tokens.admission),
-        { rememberedEndedReplays: 100_000 },
-      ),
-  );
-  bind(
-    tokens.handler,
-    (get) =>
-      new ConnectionHandler({
-        registry: get(tokens.registry),
+  const replay = replaySettingsFrom(config);
+  bind(tokens.service, (get) =>
+    createReplayService(
+      {
         clock: get(tokens.clock),
-        events: get(tokens.events),
         logger: get(tokens.logger),
-        headerTimeoutMs: s(config.server.connection_accept_timeout_s),
-      }),
-  );
-  bind(tokens.tracker, (get) => new ConnectionTracker(get(tokens.handler), get(tokens.logger)));
-  bind(
-    tokens.spoolRecovery,
-    (get) =>
-      new SpoolRecovery({
-        spool: get(tokens.spool),
+        events: get(tokens.events),
         archive: get(tokens.archive),
+        spool: get(tokens.spool),
+        metadata: get(tokens.metadata),
         stats: get(tokens.stats),
-        events: get(tokens.events),
-        clock: get(tokens.clock),
-        logger: get(tokens.logger),
-      }),
+        admission: get(tokens.admission),
+      },
+      {
+        replay,
+        headerTimeoutMs: s(config.server.connection_accept_timeout_s),
+        rememberedEndedReplays: 100_000,
+        spoolRetryMs: 60_000,
+      },
+    ),
   );
+  bind(tokens.tracker, (get) => {
+    const service = get<ReplayService>(tokens.service);
+    return new ConnectionTracker((connection) => service.handleConnection(connection), get(tokens.logger));
+  });
 }
 
 function bindListeners(bind: Bind, config: Config): void {
@@ -251,12 +217,10 @@ function bindListeners(bind: Bind, config: Config): void {
           });
     const replayServer: ReplayServer = new ReplayServer({
       logger: get(tokens.logger),
-      registry: get(tokens.registry),
+      service: get(tokens.service),
       tracker: get(tokens.tracker),
       ...listeners(get),
       ops,
-      spoolRecovery: get(tokens.spoolRecovery),
-      spoolRetryMs: 60_000,
       shutdownTimeoutMs: s(server.shutdown_timeout_s),
       startResources: () => {
         resources.start();

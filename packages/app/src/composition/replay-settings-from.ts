@@ -15,5 +15,6 @@ export function replaySettingsFrom(config: Config): ReplaySettings {
       comparisonDistanceBytes: replay.stream_comparison_distance_b,
     }),
     saveRetry: defaultReplaySettings.saveRetry,
+    maxStreamBytes: defaultReplaySettings.maxStreamBytes,
   });
 }

@@ -12,10 +12,7 @@ export const tokens = Object.freeze({
   admission: Symbol('GameAdmission'),
   database: Symbol('FafDatabase'),
   resources: Symbol('ModeResources'),
-  saver: Symbol('ReplaySaver'),
-  registry: Symbol('ReplayRegistry'),
-  handler: Symbol('ConnectionHandler'),
+  service: Symbol('ReplayService'),
   tracker: Symbol('ConnectionTracker'),
-  spoolRecovery: Symbol('SpoolRecovery'),
   replayServer: Symbol('ReplayServer'),
 });

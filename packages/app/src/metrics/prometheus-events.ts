@@ -45,6 +45,11 @@ export class PrometheusEvents implements ServerEvents {
     help: 'Replays that could not be saved before shutdown and were kept in the spool.',
     registers: [this.registry],
   });
+  readonly #recoveredReplays = new Counter({
+    name: 'replayserver_recovered_replays_total',
+    help: 'Games that a previous process left live, taken over from their log at start and finished.',
+    registers: [this.registry],
+  });
   readonly #lostReplays = new Counter({
     name: 'replayserver_replays_lost_total',
     help: 'Replays that neither the vault nor the spool took (kept in memory and retried while the process lives).',
@@ -83,6 +88,9 @@ export class PrometheusEvents implements ServerEvents {
   }
   replayStarted(): void {
     this.#runningReplays.inc();
+  }
+  replayRecovered(): void {
+    this.#recoveredReplays.inc();
   }
   replayEnded(gameId: GameId): void {
     this.#runningReplays.dec();

@@ -1,4 +1,4 @@
 export { commonPrefixLength, firstMismatch } from './common-prefix.js';
 export { MergeUsageError } from './merge-usage-error.js';
-export type { MergeSettings, MergeState } from './quorum-merge.js';
-export { QuorumMerge } from './quorum-merge.js';
+export type { Divergence, HorizonMergeOutput, HorizonMergeSettings } from './horizon-merge.js';
+export { HorizonMerge } from './horizon-merge.js';

@@ -25,20 +25,12 @@ export interface ByteConnection {
   /** Where the connection comes from, for logs, e.g. `tcp 127.0.0.1:50123` or `ws [::1]:50124`. */
   readonly peer: string;
   /**
-   * The received bytes, in order. Iterate it at most once.
-   * - It returns at a clean end of stream (TCP FIN, WebSocket close code 1000).
-   * - It throws a `ConnectionError` on an abnormal end (reset, any other WebSocket close code,
-   *   `destroy()`); the bytes yielded before it stay valid.
-   * - Yielded chunks belong to the consumer: the adapter never reuses or mutates them.
-   * - Message boundaries carry no meaning.
-   */
-  readonly incoming: AsyncIterable<Uint8Array>;
-  /**
-   * Push mode, the fast path: every received chunk goes to `receiver` as it arrives, without a
-   * promise per chunk and without backpressure. Chunks queued but not yet taken through
-   * `incoming` are delivered first, so a consumer may read a few chunks through `incoming`
-   * (with no `next()` pending), then switch. Called at most once; `incoming` yields nothing more
-   * afterwards. The end of stream comes as `receiver.end()` or `receiver.fail()`, exactly once.
+   * Starts reading: every received chunk goes to `receiver` as it arrives, without a promise per
+   * chunk and without backpressure (a writer is read as fast as it sends; a reader's input is
+   * drained). Chunks that arrived before the call are delivered first. Called at most once. The
+   * end comes as exactly one `receiver.end()` (TCP FIN, WebSocket close 1000) or
+   * `receiver.fail()` (reset, any other close code, `destroy()`); bytes delivered before stay
+   * valid. Message boundaries carry no meaning; chunks belong to the receiver.
    */
   receive(receiver: ByteReceiver): void;
   /**

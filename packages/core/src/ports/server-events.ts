@@ -19,6 +19,8 @@ export interface ServerEvents {
    */
   connectionServed(result: ConnectionResult, role: 'writer' | 'reader' | null): void;
   replayStarted(gameId: GameId): void;
+  /** A game a previous process left live was taken over from the log store, to be finished. */
+  replayRecovered(gameId: GameId): void;
   replayEnded(gameId: GameId): void;
   replaySaved(gameId: GameId): void;
   /** A save attempt failed; the replay is kept and retried. */

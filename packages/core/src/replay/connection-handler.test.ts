@@ -26,7 +26,7 @@ describe('ConnectionHandler', () => {
     await h.allServed();
     expect(reader.client.closedBy).toBe('ended');
     expect(reader.client.received().length).toBe(0);
-    expect(h.registry.liveReplays).toBe(0);
+    expect(h.directory.liveGames).toBe(0);
     expect(h.events.servedCount('No replay matched')).toBe(1);
     expect(h.logger.find('replay 404 is not running')).toHaveLength(1);
   });
@@ -48,7 +48,7 @@ describe('ConnectionHandler', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]?.level).toBe('info');
     expect(logged[0]?.message).toContain(message);
-    expect(h.registry.liveReplays).toBe(0);
+    expect(h.directory.liveGames).toBe(0);
   });
 
   it('drops empty connections silently', async () => {

@@ -1,15 +1,14 @@
-import { ConnectionError } from '../errors.js';
 import type { ByteConnection } from '../ports/byte-connection.js';
 import type { Clock } from '../ports/clock.js';
+import type { AcceptedConnection, Attachment, GameDirectory } from '../ports/game-directory.js';
 import type { Logger } from '../ports/logger.js';
 import type { ServerEvents } from '../ports/server-events.js';
-import { ConnectionHeaderReader } from '../protocol/index.js';
+import { ConnectionHeaderReader, SCFA_HEADER_LIMIT_BYTES } from '../protocol/index.js';
 import type { ConnectionHeader } from '../protocol/index.js';
-import { prepend } from './notifier.js';
-import type { ReplayRegistry } from './replay-registry.js';
+import { PendingInput, withInput } from './accepted-connection.js';
 
 export interface ConnectionHandlerDeps {
-  readonly registry: ReplayRegistry;
+  readonly directory: GameDirectory;
   readonly clock: Clock;
   readonly events: ServerEvents;
   readonly logger: Logger;
@@ -18,14 +17,17 @@ export interface ConnectionHandlerDeps {
 }
 
 type HeaderRead =
-  | { readonly kind: 'header'; readonly header: ConnectionHeader; readonly input: AsyncIterable<Uint8Array> }
+  | { readonly kind: 'header'; readonly header: ConnectionHeader; readonly input: PendingInput }
   | { readonly kind: 'empty' }
   | { readonly kind: 'bad'; readonly reason: string; readonly result: 'Bad data' | 'I/O error' };
 
+/** What a connection may send after its header while it waits to be attached: a whole SCFA header and more. */
+const MAX_WAITING_BYTES = 2 * SCFA_HEADER_LIMIT_BYTES;
+
 /**
  * The entry point of every connection: reads its connection header under a timeout, then hands
- * it to its replay as a writer or a reader. Bad input ends this connection only, with a logged
- * reason; nothing a client sends can throw out of here.
+ * it to its game as a writer or a reader, as one `AcceptedConnection`. Bad input ends this
+ * connection only, with a logged reason; nothing a client sends can throw out of here.
  */
 export class ConnectionHandler {
   readonly #deps: ConnectionHandlerDeps;
@@ -36,7 +38,7 @@ export class ConnectionHandler {
 
   /** Serves one connection; resolves when it is closed. Never rejects. */
   async handleConnection(connection: ByteConnection): Promise<void> {
-    const { events } = this.#deps;
+    const { events, directory } = this.#deps;
     const log = this.#deps.logger.child({ connId: connection.id });
     events.connectionMoved(null, 'initial');
     const read = await this.#readHeader(connection);
@@ -45,50 +47,70 @@ export class ConnectionHandler {
       await this.#close(connection, read, log);
       return;
     }
-    const { header, input } = read;
+    const accepted: AcceptedConnection = {
+      header: read.header,
+      connection: withInput(connection, read.input),
+    };
     const attachment =
-      header.role === 'writer'
-        ? await this.#deps.registry.attachWriter(header.gameId, connection, input, header.name)
-        : this.#deps.registry.attachReader(header.gameId, connection, input);
-    if (attachment.attached) {
+      read.header.role === 'writer'
+        ? await directory.attachWriter(accepted)
+        : await directory.attachReader(accepted);
+    if (attachment.kind === 'attached') {
       await attachment.done;
       return;
     }
     events.connectionMoved('initial', null);
     events.connectionServed('No replay matched', null);
-    log.info({ peer: connection.peer, role: header.role }, `${connection.id} refused: ${attachment.reason}`);
+    log.info(
+      { peer: connection.peer, role: read.header.role, replayId: String(read.header.gameId) },
+      `${connection.id} refused: ${describe(attachment)}`,
+    );
     await connection.end();
   }
 
-  async #readHeader(connection: ByteConnection): Promise<HeaderRead> {
+  #readHeader(connection: ByteConnection): Promise<HeaderRead> {
     const reader = new ConnectionHeaderReader();
-    const iterator = connection.incoming[Symbol.asyncIterator]();
-    const headerRead = new AbortController();
-    const timeout = { expired: false };
-    void this.#deps.clock.sleep(this.#deps.headerTimeoutMs, headerRead.signal).then(() => {
-      if (headerRead.signal.aborted) return;
-      timeout.expired = true;
+    const input = new PendingInput(MAX_WAITING_BYTES, () => void connection.end());
+    const { promise, resolve } = Promise.withResolvers<HeaderRead>();
+    const timer = new AbortController();
+    let read: HeaderRead | undefined;
+    const settle = (outcome: HeaderRead): void => {
+      if (read !== undefined) return;
+      read = outcome;
+      timer.abort();
+      resolve(outcome);
+    };
+    void this.#deps.clock.sleep(this.#deps.headerTimeoutMs, timer.signal).then(() => {
+      if (read !== undefined) return;
+      settle({ kind: 'bad', reason: 'Timed out while accepting connection', result: 'Bad data' });
       connection.destroy();
     });
-    try {
-      for (;;) {
-        const next = await iterator.next();
-        const step = next.done === true ? reader.end() : reader.push(next.value);
-        if (step.status === 'need-more') continue;
-        if (step.status === 'empty') return { kind: 'empty' };
+    connection.receive({
+      data: (chunk) => {
+        if (read?.kind === 'header') input.data(chunk);
+        if (read !== undefined) return;
+        const step = reader.push(chunk);
         if (step.status === 'rejected')
-          return { kind: 'bad', reason: step.rejection.message, result: 'Bad data' };
-        return { kind: 'header', header: step.header, input: prepend(step.rest, iterator) };
-      }
-    } catch (error) {
-      if (timeout.expired)
-        return { kind: 'bad', reason: 'Timed out while accepting connection', result: 'Bad data' };
-      if (error instanceof ConnectionError)
-        return { kind: 'bad', reason: error.message, result: 'I/O error' };
-      throw error;
-    } finally {
-      headerRead.abort();
-    }
+          settle({ kind: 'bad', reason: step.rejection.message, result: 'Bad data' });
+        if (step.status !== 'complete') return;
+        settle({ kind: 'header', header: step.header, input });
+        if (step.rest.length > 0) input.data(step.rest);
+      },
+      end: () => {
+        if (read?.kind === 'header') input.end();
+        if (read !== undefined) return;
+        const step = reader.end();
+        if (step.status === 'empty') settle({ kind: 'empty' });
+        else if (step.status === 'rejected')
+          settle({ kind: 'bad', reason: step.rejection.message, result: 'Bad data' });
+        else settle({ kind: 'bad', reason: 'Connection header is incomplete', result: 'Bad data' });
+      },
+      fail: (error) => {
+        if (read?.kind === 'header') input.fail(error);
+        settle({ kind: 'bad', reason: error.message, result: 'I/O error' });
+      },
+    });
+    return promise;
   }
 
   async #close(
@@ -105,4 +127,10 @@ export class ConnectionHandler {
     if (read.kind === 'bad' && read.result === 'I/O error') connection.destroy();
     else await connection.end();
   }
+}
+
+function describe(attachment: Exclude<Attachment, { kind: 'attached' }>): string {
+  return attachment.kind === 'refused'
+    ? attachment.reason
+    : `the game lives elsewhere (${attachment.location})`;
 }

@@ -1,12 +1,12 @@
 export type { ConnectionHandlerDeps } from './connection-handler.js';
 export { ConnectionHandler } from './connection-handler.js';
-export type { ReplayDeps, ReplayPhase } from './replay.js';
+export type { CutReason, ReplayDeps } from './replay.js';
 export { Replay } from './replay.js';
-export type { Attachment, ReplayRegistryOptions } from './replay-registry.js';
-export { ReplayRegistry } from './replay-registry.js';
+export type { ReplayDirectoryDeps, ReplayDirectoryOptions } from './replay-directory.js';
+export { ReplayDirectory } from './replay-directory.js';
 export type { ReplaySaverDeps, ReplayToSave, SaveResult } from './replay-saver.js';
 export { ReplaySaver } from './replay-saver.js';
-export type { ReplaySettings } from './replay-settings.js';
+export type { MergeSettings, ReplaySettings } from './replay-settings.js';
 export { defaultReplaySettings } from './replay-settings.js';
 export type { SpoolRecoveryDeps } from './spool-recovery.js';
 export { SpoolRecovery } from './spool-recovery.js';

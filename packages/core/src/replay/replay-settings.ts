@@ -1,4 +1,10 @@
-import type { MergeSettings } from '../merge/index.js';
+/** The merge's knobs (`replay.merge_quorum_size`, `replay.stream_comparison_distance_b`). */
+export interface MergeSettings {
+  /** Fewer votes than this for the kept branch at a divergence is logged as a weak decision. */
+  readonly quorumSize: number;
+  /** How far back before the decided point a writer that fell behind is compared. */
+  readonly comparisonDistanceBytes: number;
+}
 
 /** How a replay behaves over its life (the `replay.*` keys of the config, in milliseconds). */
 export interface ReplaySettings {
@@ -11,6 +17,8 @@ export interface ReplaySettings {
   /** The longest a replay lives, from its first writer, `replay.forced_timeout_s`. */
   readonly forcedTimeoutMs: number;
   readonly merge: MergeSettings;
+  /** The most a writer may send (header and body); beyond it the writer is ended, `replay.max_stream_bytes`. */
+  readonly maxStreamBytes: number;
   /** Backoff between failed save attempts (doubling from `initialMs` up to `maxMs`). */
   readonly saveRetry: { readonly initialMs: number; readonly maxMs: number };
 }
@@ -22,5 +30,6 @@ export const defaultReplaySettings: ReplaySettings = Object.freeze({
   graceMs: 30_000,
   forcedTimeoutMs: 21_600_000,
   merge: Object.freeze({ quorumSize: 2, comparisonDistanceBytes: 4_096 }),
+  maxStreamBytes: 256 * 1024 * 1024,
   saveRetry: Object.freeze({ initialMs: 1_000, maxMs: 60_000 }),
 });

@@ -30,9 +30,9 @@ describe('Replay lifecycle', () => {
     const h = new CoreHarness({ settings: { forcedTimeoutMs: seconds(3_600) } });
     const writer = h.connect('P/1/foo\0');
     await h.clock.advance(seconds(3_599));
-    expect(h.registry.replay(1n)?.phase).toBe('writing');
+    expect(h.directory.replay(1n)?.phase).toBe('writing');
     await h.clock.advance(seconds(2));
-    expect(h.registry.replay(1n)).toBeUndefined();
+    expect(h.directory.replay(1n)).toBeUndefined();
     expect(writer.client.closedBy).toBe('destroyed');
     expect(h.events.ended).toEqual([1n]);
     expect(h.archive.replays.size).toBe(0);
@@ -42,20 +42,21 @@ describe('Replay lifecycle', () => {
   it('gives one reader exactly what one writer sent in 100-byte chunks, and saves it', async () => {
     // TIMELINE (delay 300 s, grace 30 s)
     // t=0   writer sends all of `example` in 100-byte chunks; a reader connects
-    // t=1   the writer closes: its delayed position jumps to its end, the reader gets everything
-    // t=31  grace over: the replay is saved, the reader is closed, the replay ends
+    // t=1   the writer closes; nothing is due before t=300, and another writer may still join
+    // t=31  grace over: the game is decided at once, the reader gets everything, it is saved
     const h = new CoreHarness();
     const writer = h.connect('P/2/foo\0');
     writer.client.sendInChunks(example, 100);
     await settle();
     const reader = h.connect('G/2/foo\0');
     await h.clock.advance(seconds(1));
-    expectSameBytes(reader.client.received(), example.subarray(0, fixtureFacts.example.headerBytes));
+    expect(reader.client.received().length).toBe(0);
     writer.client.close();
-    await h.clock.advance(seconds(1));
-    expectSameBytes(reader.client.received(), example);
+    await h.clock.advance(seconds(29));
+    expect(reader.client.received().length).toBe(0);
     expect(reader.client.closedBy).toBe('open');
-    await h.clock.advance(seconds(30));
+    await h.clock.advance(seconds(2));
+    expectSameBytes(reader.client.received(), example);
     expect(reader.client.closedBy).toBe('ended');
     expectSameBytes(savedBytes(h, 2n), example);
     expect(h.archive.replays.get(2n)?.ticks).toBe(fixtureFacts.example.ticks);
@@ -82,7 +83,7 @@ describe('Replay lifecycle', () => {
     writer.client.send(example);
     writer.client.close();
     await h.clock.advanceTo(seconds(10));
-    expect(h.registry.replay(3n)?.phase).toBe('draining');
+    expect(h.directory.replay(3n)?.phase).toBe('draining');
     expect(h.archive.replays.has(3n)).toBe(true);
     await h.clock.advanceTo(seconds(15));
     const lateWriter = h.connect('P/3/foo\0');
@@ -93,12 +94,12 @@ describe('Replay lifecycle', () => {
     expect(lateReader.client.closedBy).toBe('ended');
     expect(lateReader.client.received().length).toBe(0);
     expect(h.events.servedCount('No replay matched')).toBe(2);
-    expect(h.registry.replay(3n)?.phase).toBe('draining');
+    expect(h.directory.replay(3n)?.phase).toBe('draining');
     await h.clock.advanceTo(seconds(35));
     reader.client.stall(false);
     await h.clock.advance(seconds(1));
     expectSameBytes(reader.client.received(), example);
-    expect(h.registry.replay(3n)).toBeUndefined();
+    expect(h.directory.replay(3n)).toBeUndefined();
   });
 
   it('merges six diverging writers into stream 5 for readers and the archive', async () => {
@@ -156,7 +157,7 @@ describe('Replay lifecycle', () => {
     await h.clock.advanceTo(seconds(10));
     a.client.close();
     await h.clock.advanceTo(seconds(20));
-    expect(h.registry.replay(5n)?.phase).toBe('writing');
+    expect(h.directory.replay(5n)?.phase).toBe('writing');
     const b = h.connect('P/5/b\0');
     b.client.send(example);
     await h.clock.advanceTo(seconds(21));
@@ -167,8 +168,10 @@ describe('Replay lifecycle', () => {
     expectSameBytes(savedBytes(h, 5n), example);
   });
 
-  it('reader data stays behind the writers by the delay until the writers finish', async () => {
-    // TIMELINE (delay 5 s, interval 1 s): a writer sends 1000 body bytes per second
+  it('reader data stays exactly the delay behind the writers, counted in time, until the writers finish', async () => {
+    // TIMELINE (delay 5 s, interval 1 s): a writer sends the header at t=0, then 1000 body
+    // bytes at the start of each second; at t=s a reader holds what arrived 5 s ago or earlier,
+    // and no more than one update interval less
     const h = new CoreHarness({ settings: { delayMs: seconds(5) } });
     const writer = h.connect('P/6/foo\0');
     writer.client.send(example.subarray(0, fixtureFacts.example.headerBytes));
@@ -178,9 +181,8 @@ describe('Replay lifecycle', () => {
     for (let second = 1; second <= 20; second++) {
       writer.client.send(exampleBody.subarray((second - 1) * 1_000, second * 1_000));
       await h.clock.advance(seconds(1));
-      const receivedBody = reader.client.received().length - headerBytes;
-      expect(receivedBody).toBeLessThanOrEqual(Math.max(0, (second - 5) * 1_000));
-      expect(receivedBody).toBeGreaterThanOrEqual(Math.max(0, (second - 7) * 1_000));
+      const received = reader.client.received().length;
+      expect(received).toBe(second < 5 ? 0 : headerBytes + (second - 4) * 1_000);
     }
     writer.client.close();
     await h.clock.advance(seconds(1));
@@ -198,13 +200,13 @@ describe('Replay saving', () => {
     writer.client.close();
     await h.clock.advanceTo(seconds(40));
     expect(h.events.saveFailures.length).toBeGreaterThanOrEqual(3);
-    expect(h.registry.replay(7n)?.phase).toBe('saving');
+    expect(h.directory.replay(7n)?.phase).toBe('saving');
     expect(h.stats.records).toEqual([]);
     h.archive.failing = false;
     await h.clock.advanceTo(seconds(60));
     expectSameBytes(savedBytes(h, 7n), example);
     expect(h.stats.latest(7n)).toEqual({ ticks: 1_928, available: true });
-    expect(h.registry.replay(7n)).toBeUndefined();
+    expect(h.directory.replay(7n)).toBeUndefined();
     expect(h.logger.find('Failed to save replay 7').length).toBe(h.events.saveFailures.length);
   });
 
@@ -215,10 +217,10 @@ describe('Replay saving', () => {
     writer.client.send(example);
     writer.client.close();
     await h.clock.advanceTo(seconds(35));
-    await h.registry.shutdown();
+    await h.directory.cutAll();
     expect(h.spool.kept.get(8n)?.ticks).toBe(1_928);
     expect(h.events.spooled).toEqual([8n]);
-    expect(h.registry.liveReplays).toBe(0);
+    expect(h.directory.liveGames).toBe(0);
   });
 
   it('saves what it has at shutdown, and never sends readers undelayed data', async () => {
@@ -228,14 +230,14 @@ describe('Replay saving', () => {
     await settle();
     const reader = h.connect('G/9/foo\0');
     await h.clock.advance(seconds(10));
-    await h.registry.shutdown();
+    await h.directory.cutAll();
     expectSameBytes(savedBytes(h, 9n), example.subarray(0, 30_000));
     expect(writer.client.closedBy).toBe('destroyed');
     expect(reader.client.closedBy).toBe('ended');
-    expect(reader.client.received().length).toBe(fixtureFacts.example.headerBytes);
+    expect(reader.client.received().length).toBe(0);
     expect(h.connect('P/10/foo\0')).toBeDefined();
     await h.allServed();
-    expect(h.registry.liveReplays).toBe(0);
+    expect(h.directory.liveGames).toBe(0);
   });
 
   it('falls back to the SCFA header when the metadata source cannot answer', async () => {
@@ -282,7 +284,7 @@ describe('Replay saving', () => {
     again.client.send(example.subarray(0, 100));
     await h.clock.advance(seconds(1));
     expect(again.client.closedBy).toBe('ended');
-    expect(h.registry.replay(13n)).toBeUndefined();
+    expect(h.directory.replay(13n)).toBeUndefined();
     expect(h.logger.find('was already saved by this server')).toHaveLength(1);
     expect(h.archive.attempts).toEqual([13n]);
   });
@@ -335,7 +337,7 @@ describe('Replay housekeeping', () => {
         visitor.client.close();
         await h.clock.advance(100);
       }
-      expect(h.registry.replay(16n)?.writerCount).toBe(1);
+      expect(h.directory.replay(16n)?.writerCount).toBe(1);
       expect(pending() - before).toBeLessThan(5);
     } finally {
       prototype.addEventListener = add;

@@ -1,17 +1,21 @@
 import type { GameId } from '../game-id.js';
+import { HorizonMerge } from '../merge/index.js';
+import type { Divergence } from '../merge/index.js';
 import type { ByteConnection } from '../ports/byte-connection.js';
-import type { Logger } from '../ports/logger.js';
 import type { Clock } from '../ports/clock.js';
+import type { AcceptedConnection, GamePhase, LiveGameSnapshot } from '../ports/game-directory.js';
+import type { LiveStream } from '../ports/live-stream.js';
+import type { Logger } from '../ports/logger.js';
+import type { JournalEntry, ReplayLog } from '../ports/replay-log.js';
 import type { ConnectionResult, ServerEvents } from '../ports/server-events.js';
-import { QuorumMerge } from '../merge/index.js';
-import { CanonicalStream, PositionHistory, WriterStream } from '../streams/index.js';
+import { BodyFrameWalker } from '../protocol/index.js';
+import { DecideLoop } from './decide-loop.js';
 import { Notifier, untilNextOrAborted } from './notifier.js';
 import { sendToReader } from './reader-session.js';
 import type { ReplaySaver, SaveResult } from './replay-saver.js';
 import type { ReplaySettings } from './replay-settings.js';
-import { receiveWriterStream } from './writer-session.js';
-
-export type ReplayPhase = 'writing' | 'finishing' | 'saving' | 'draining' | 'ended';
+import { ReplayStream } from './replay-stream.js';
+import { WriterSession } from './writer-session.js';
 
 export interface ReplayDeps {
   readonly clock: Clock;
@@ -20,47 +24,76 @@ export interface ReplayDeps {
   readonly saver: ReplaySaver;
 }
 
+export type CutReason = 'forced timeout' | 'shutdown';
+
 /**
  * One live game. Its life is a short script (`#live`): a write phase that ends after a grace
- * period with zero writers, stop accepting, let the writers finish, finalize the merge, save,
- * let the readers finish. A forced timeout or a shutdown cuts it short at any step, keeping and
- * saving whatever was merged.
+ * period with zero writers, stop accepting, let the writers finish, decide the rest of the merge,
+ * save, let the readers finish. A forced timeout or a shutdown cuts it short at any step, keeping
+ * and saving whatever was received. Its bytes live in its `ReplayLog`; it holds no reference to
+ * anything that outlives it, so once ended and dropped by the directory it is garbage.
  */
 export class Replay {
   readonly gameId: GameId;
   /** Resolves when the replay has ended (saved and every connection closed). Never rejects. */
   readonly ended: Promise<void>;
+  readonly stream: LiveStream;
   readonly #settings: ReplaySettings;
   readonly #deps: ReplayDeps;
   readonly #log: Logger;
-  readonly #canonical = new CanonicalStream();
-  readonly #merge: QuorumMerge;
-  readonly #writers = new Map<ByteConnection, WriterStream>();
+  readonly #replayLog: ReplayLog;
+  readonly #merge: HorizonMerge;
+  readonly #decider: DecideLoop;
+  readonly #ticks = new BodyFrameWalker();
+  readonly #writers = new Map<ByteConnection, number>();
   readonly #readers = new Set<ByteConnection>();
   readonly #writersChanged = new Notifier();
   readonly #readersChanged = new Notifier();
   /** Forced timeout or shutdown: cuts writers and readers. */
   readonly #cut = new AbortController();
-  readonly #shutdown: AbortSignal;
-  readonly #over = new AbortController();
+  readonly #lifeOver = new AbortController();
   readonly #startedAtMs: number;
   #firstWriterName: string | undefined;
-  #phase: ReplayPhase = 'writing';
+  #phase: GamePhase = 'writing';
+  #endReason = 'no writer for the grace period';
+  #writersSeen = 0;
+  #readersSeen = 0;
   #saveResult: SaveResult | undefined;
 
-  constructor(gameId: GameId, settings: ReplaySettings, deps: ReplayDeps, shutdown: AbortSignal) {
+  constructor(
+    gameId: GameId,
+    settings: ReplaySettings,
+    deps: ReplayDeps,
+    replayLog: ReplayLog,
+    recovered?: AsyncIterable<JournalEntry>,
+  ) {
     this.gameId = gameId;
     this.#settings = settings;
     this.#deps = deps;
-    this.#shutdown = shutdown;
+    this.#replayLog = replayLog;
     this.#log = deps.logger.child({ replayId: String(gameId) });
-    this.#merge = new QuorumMerge(this.#canonical, settings.merge);
     this.#startedAtMs = deps.clock.now();
-    shutdown.addEventListener('abort', () => this.#cutShort('shutdown'), { once: true });
-    this.ended = this.#live();
+    this.#merge = new HorizonMerge(
+      {
+        delayMs: settings.delayMs,
+        coalesceMs: settings.updateIntervalMs,
+        comparisonDistanceBytes: settings.merge.comparisonDistanceBytes,
+      },
+      {
+        canonical: replayLog.canonical,
+        journal: (entry) => replayLog.journal(entry),
+        bodyCommitted: (views) => {
+          for (const view of views) this.#ticks.push(view);
+        },
+        diverged: (divergence) => this.#logDivergence(divergence),
+      },
+    );
+    this.#decider = new DecideLoop(deps.clock, this.#merge);
+    this.stream = new ReplayStream(gameId, replayLog.canonical, () => this.#merge.header);
+    this.ended = this.#live(recovered);
   }
 
-  get phase(): ReplayPhase {
+  get phase(): GamePhase {
     return this.#phase;
   }
 
@@ -81,51 +114,92 @@ export class Replay {
     return this.#readers.size;
   }
 
+  snapshot(): LiveGameSnapshot {
+    const firstHeaderAtMs = this.#merge.firstHeaderAtMs;
+    const { delayMs } = this.#settings;
+    const ticks = this.#ticks.ticksSoFar;
+    return {
+      gameId: this.gameId,
+      phase: this.#phase,
+      startedAtMs: this.#startedAtMs,
+      watchableFromMs: firstHeaderAtMs === undefined ? undefined : firstHeaderAtMs + delayMs,
+      delayMs,
+      writers: this.#writers.size,
+      readers: this.#readers.size,
+      bytes: this.stream.length,
+      receivedBytes: (this.#merge.headerLength ?? 0) + this.#merge.receivedBodyLength,
+      ticks,
+      gameTimeMs: ticks * 100,
+      scfaHeader: this.stream.header,
+    };
+  }
+
   /** Attaches a writer; `undefined` when the write phase is over. Resolves when it is done. */
-  addWriter(
-    connection: ByteConnection,
-    input: AsyncIterable<Uint8Array>,
-    name: string,
-  ): Promise<void> | undefined {
+  addWriter(accepted: AcceptedConnection): Promise<void> | undefined {
     if (!this.accepting) return undefined;
-    this.#firstWriterName ??= name;
-    const stream = new WriterStream(
-      connection.id,
-      new PositionHistory(this.#settings.delayMs, this.#settings.updateIntervalMs),
-    );
-    this.#writers.set(connection, stream);
-    this.#merge.writerAdded(stream);
+    const { connection, header } = accepted;
+    this.#firstWriterName ??= header.name;
+    this.#writersSeen++;
+    const id = this.#merge.addWriter(header.name, this.#deps.clock.now());
+    this.#writers.set(connection, id);
     this.#writersChanged.notify();
-    return this.#serveWriter(connection, input, stream);
+    return this.#serveWriter(connection, id);
   }
 
   /** Attaches a reader; `undefined` when the write phase is over. Resolves when it is done. */
-  addReader(connection: ByteConnection, input: AsyncIterable<Uint8Array>): Promise<void> | undefined {
+  addReader(accepted: AcceptedConnection, fromOffset = 0): Promise<void> | undefined {
     if (!this.accepting) return undefined;
-    this.#readers.add(connection);
+    this.#readers.add(accepted.connection);
+    this.#readersSeen++;
     this.#deps.events.readersChanged(this.gameId, this.#readers.size);
-    return this.#serveReader(connection, input);
+    return this.#serveReader(accepted.connection, fromOffset);
   }
 
-  async #live(): Promise<void> {
+  /** Cuts the replay short: writers are closed, readers stop; it saves what it has. */
+  cut(why: CutReason): void {
+    if (this.#cut.signal.aborted || this.#phase === 'ended') return;
+    this.#log.info({ why }, `Replay ${this.gameId} cut short: ${why}`);
+    this.#endReason = why;
+    this.#cut.abort(why);
+    for (const connection of this.#writers.keys()) connection.destroy();
+    // The Rust server cuts readers at a forced timeout; at shutdown they are closed gracefully.
+    if (why === 'forced timeout') for (const connection of this.#readers) connection.destroy();
+  }
+
+  async #live(recovered: AsyncIterable<JournalEntry> | undefined): Promise<void> {
     this.#deps.events.replayStarted(this.gameId);
-    this.#log.info({}, `Replay ${this.gameId} started`);
+    if (recovered !== undefined) await this.#restore(recovered);
+    else this.#log.info({}, `Replay ${this.gameId} started`);
     void this.#forcedTimeout();
-    const ticking = this.#tickPositions();
+    const deciding = this.#decider.run();
     await this.#writePhase();
     this.#phase = 'finishing';
     this.#writersChanged.notify();
     await this.#untilNone(this.#writers, this.#writersChanged);
-    await ticking;
-    this.#merge.finish();
+    await this.#decider.stop();
+    await deciding;
+    this.#merge.decideAll();
+    this.#replayLog.canonical.finish();
     this.#phase = 'saving';
     await this.#save();
     this.#phase = 'draining';
     await this.#untilNone(this.#readers, this.#readersChanged);
     this.#phase = 'ended';
-    this.#over.abort();
+    this.#lifeOver.abort();
     this.#deps.events.replayEnded(this.gameId);
-    this.#log.info({}, `Replay ${this.gameId} ended`);
+    this.#logEnd();
+    if (this.#saveResult !== 'lost') await this.#removeLog();
+  }
+
+  async #restore(entries: AsyncIterable<JournalEntry>): Promise<void> {
+    await this.#merge.restore(entries, this.#replayLog.canonical);
+    for (const view of this.#replayLog.canonical.tail(this.#merge.headerLength ?? 0, this.stream.length)) {
+      this.#ticks.push(view);
+    }
+    this.#log.info(
+      { bodyBytes: this.#merge.receivedBodyLength, decidedBodyBytes: this.#merge.decidedBodyLength },
+      `Replay ${this.gameId} recovered from its log`,
+    );
   }
 
   /** Until there has been no writer for the whole grace period, or the replay is cut. */
@@ -143,53 +217,29 @@ export class Replay {
     }
   }
 
-  /** Every update interval, each writer's position history moves and the merge hears of it. */
-  async #tickPositions(): Promise<void> {
-    while (this.#phase === 'writing' || this.#writers.size > 0) {
-      if (this.#writers.size === 0) {
-        await untilNextOrAborted(this.#writersChanged.next(), this.#cut.signal);
-        continue;
-      }
-      await this.#deps.clock.sleep(this.#settings.updateIntervalMs, this.#cut.signal);
-      for (const stream of this.#writers.values()) {
-        if (stream.recordPosition()) this.#merge.writerUpdated(stream);
-      }
-      if (this.#cut.signal.aborted) return;
-    }
-  }
-
   async #forcedTimeout(): Promise<void> {
-    await this.#deps.clock.sleep(this.#settings.forcedTimeoutMs, this.#over.signal);
-    if (!this.#over.signal.aborted) this.#cutShort('forced timeout');
+    await this.#deps.clock.sleep(this.#settings.forcedTimeoutMs, this.#lifeOver.signal);
+    if (!this.#lifeOver.signal.aborted) this.cut('forced timeout');
   }
 
-  #cutShort(why: 'forced timeout' | 'shutdown'): void {
-    if (this.#cut.signal.aborted || this.#phase === 'ended') return;
-    this.#log.info({ why }, `Replay ${this.gameId} cut short: ${why}`);
-    this.#cut.abort(why);
-    for (const connection of this.#writers.keys()) connection.destroy();
-    // The Rust server cuts readers at a forced timeout; at shutdown they are closed gracefully.
-    if (why === 'forced timeout') for (const connection of this.#readers) connection.destroy();
-  }
-
-  async #serveWriter(
-    connection: ByteConnection,
-    input: AsyncIterable<Uint8Array>,
-    stream: WriterStream,
-  ): Promise<void> {
-    const { events } = this.#deps;
+  async #serveWriter(connection: ByteConnection, id: number): Promise<void> {
+    const { events, clock } = this.#deps;
     events.connectionMoved('initial', 'writer');
-    const outcome = await receiveWriterStream(input, stream, {
-      headerReceived: (header) => {
-        this.#merge.writerHeader(stream, header);
-        if (stream.recordPosition()) this.#merge.writerUpdated(stream);
+    const session = new WriterSession(
+      {
+        header: (bytes) => this.#merge.writerHeader(id, bytes, clock.now()),
+        body: (bytes) => {
+          this.#merge.ingest(id, bytes, clock.now());
+          this.#decider.dataArrived();
+        },
+        bytesReceived: (bytes) => events.bytesReceived(bytes),
       },
-      bytesReceived: (bytes) => events.bytesReceived(bytes),
-    });
-    stream.finish();
-    // The merge hears the final positions before the removal, as in the Rust server (spec §4.2).
-    this.#merge.writerUpdated(stream);
-    this.#merge.writerRemoved(stream);
+      this.#settings.maxStreamBytes,
+    );
+    connection.receive(session);
+    const outcome = await session.done;
+    this.#merge.writerLeft(id, clock.now());
+    this.#decider.poke();
     this.#writers.delete(connection);
     this.#writersChanged.notify();
     this.#finishConnection(connection, 'writer', outcome.result, outcome.reason);
@@ -197,11 +247,14 @@ export class Replay {
     else await connection.end();
   }
 
-  async #serveReader(connection: ByteConnection, input: AsyncIterable<Uint8Array>): Promise<void> {
+  async #serveReader(connection: ByteConnection, fromOffset: number): Promise<void> {
     const { events } = this.#deps;
     events.connectionMoved('initial', 'reader');
-    const outcome = await sendToReader(connection, input, this.#canonical, this.#cut.signal, (bytes) =>
-      events.bytesSent(bytes),
+    const outcome = await sendToReader(
+      connection,
+      (signal) => this.stream.read(fromOffset, signal),
+      this.#cut.signal,
+      (bytes) => events.bytesSent(bytes),
     );
     await connection.end();
     this.#readers.delete(connection);
@@ -228,6 +281,8 @@ export class Replay {
   }
 
   async #save(): Promise<void> {
+    const headerLength = this.#merge.headerLength;
+    const canonical = this.#replayLog.canonical;
     this.#saveResult = await this.#deps.saver.save(
       {
         facts: {
@@ -236,11 +291,48 @@ export class Replay {
           endedAtMs: this.#deps.clock.now(),
           firstWriterName: this.#firstWriterName ?? '',
         },
-        scfaHeader: this.#canonical.header,
-        body: this.#canonical.body(),
+        scfaHeader: this.stream.header,
+        body: headerLength === undefined ? [] : canonical.tail(headerLength, canonical.length),
       },
-      this.#shutdown,
+      this.#cut.signal,
       this.#log,
+    );
+  }
+
+  async #removeLog(): Promise<void> {
+    try {
+      await this.#replayLog.remove();
+    } catch (error) {
+      this.#log.warn({ err: error }, `Could not remove the live log of replay ${this.gameId}`);
+    }
+  }
+
+  #logDivergence(divergence: Divergence): void {
+    const weak = divergence.winnerVotes < this.#settings.merge.quorumSize;
+    this.#log.info(
+      { ...divergence, quorum: this.#settings.merge.quorumSize },
+      `Replay ${this.gameId}: writers diverge at body offset ${divergence.bodyOffset}; ` +
+        `kept the branch of ${divergence.winnerVotes} writer(s) against ${divergence.otherVotes.join(', ')}` +
+        (weak ? ' (fewer than the quorum)' : ''),
+    );
+  }
+
+  #logEnd(): void {
+    const snapshot = this.snapshot();
+    const endedAtMs = this.#deps.clock.now();
+    this.#log.info(
+      {
+        reason: this.#endReason,
+        writersSeen: this.#writersSeen,
+        readersSeen: this.#readersSeen,
+        bytes: snapshot.bytes,
+        ticks: snapshot.ticks,
+        gameTimeS: snapshot.gameTimeMs / 1_000,
+        durationS: (endedAtMs - this.#startedAtMs) / 1_000,
+        saved: this.#saveResult,
+      },
+      `Replay ${this.gameId} ended (${this.#endReason}): ${this.#saveResult ?? 'not saved'}, ` +
+        `${snapshot.bytes} bytes, ${snapshot.ticks} ticks, ${this.#writersSeen} writer(s), ${this.#readersSeen} reader(s)`,
     );
   }
 }

@@ -1,9 +1,10 @@
-import { admitEveryGame } from '../ports/game-admission.js';
 import type { GameAdmission } from '../ports/game-admission.js';
 import type { GameMetadataSource } from '../ports/game-metadata-source.js';
-import { ConnectionHandler, ReplayRegistry, ReplaySaver, defaultReplaySettings } from '../replay/index.js';
-import type { ReplaySettings } from '../replay/index.js';
-import { ScfaHeaderMetadataSource } from '../standalone/index.js';
+import type { ReplayLogStore } from '../ports/replay-log.js';
+import { defaultReplaySettings } from '../replay/index.js';
+import type { ReplayDirectory, ReplaySettings } from '../replay/index.js';
+import { assembleReplayService } from '../service/replay-service.js';
+import type { ReplayService } from '../service/replay-service.js';
 import { InMemoryArchive, InMemorySpool, InMemoryStatsSink } from './in-memory-archive.js';
 import { ManualClock } from './manual-clock.js';
 import { PipeConnection } from './pipe-connection.js';
@@ -15,11 +16,13 @@ export interface CoreHarnessOptions {
   readonly headerTimeoutMs?: number;
   readonly metadata?: GameMetadataSource;
   readonly admission?: GameAdmission;
+  readonly logStore?: ReplayLogStore;
 }
 
 /**
- * The whole core wired to fakes: a manual clock, in-memory archive, stats and spool, recording
- * logger and events. `connect()` opens a pipe connection and hands it to the handler.
+ * The whole core, built by the same façade as the server, wired to fakes: a manual clock,
+ * in-memory archive, stats and spool, recording logger and events. `connect()` opens a pipe
+ * connection and hands it to the service.
  */
 export class CoreHarness {
   readonly clock = new ManualClock();
@@ -29,46 +32,42 @@ export class CoreHarness {
   readonly events = new RecordingEvents();
   readonly logger = new RecordingLogger();
   readonly settings: ReplaySettings;
-  readonly registry: ReplayRegistry;
-  readonly handler: ConnectionHandler;
+  readonly service: ReplayService;
+  /** The game directory, as the concrete class (tests reach into live replays). */
+  readonly directory: ReplayDirectory;
   readonly #served: Promise<void>[] = [];
   #nextId = 0;
 
   constructor(options: CoreHarnessOptions = {}) {
     this.settings = { ...defaultReplaySettings, ...options.settings };
-    const fallbackMetadata = new ScfaHeaderMetadataSource();
-    const saver = new ReplaySaver(
+    const { service, directory } = assembleReplayService(
       {
         clock: this.clock,
+        logger: this.logger,
+        events: this.events,
         archive: this.archive,
         spool: this.spool,
-        metadata: options.metadata ?? fallbackMetadata,
-        fallbackMetadata,
         stats: this.stats,
-        events: this.events,
+        ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+        ...(options.admission === undefined ? {} : { admission: options.admission }),
+        ...(options.logStore === undefined ? {} : { logStore: options.logStore }),
       },
-      this.settings.saveRetry,
+      {
+        replay: this.settings,
+        headerTimeoutMs: options.headerTimeoutMs ?? 21_600_000,
+        rememberedEndedReplays: 1_000,
+        spoolRetryMs: 60_000,
+      },
     );
-    this.registry = new ReplayRegistry(
-      this.settings,
-      { clock: this.clock, events: this.events, logger: this.logger, saver },
-      options.admission ?? admitEveryGame,
-      { rememberedEndedReplays: 1_000 },
-    );
-    this.handler = new ConnectionHandler({
-      registry: this.registry,
-      clock: this.clock,
-      events: this.events,
-      logger: this.logger,
-      headerTimeoutMs: options.headerTimeoutMs ?? 21_600_000,
-    });
+    this.service = service;
+    this.directory = directory;
   }
 
   /** Opens a connection; `header` (e.g. `P/1/foo\0`) is sent first when given. */
   connect(header?: string): PipeConnection {
     const connection = new PipeConnection(`conn${this.#nextId++}`);
     if (header !== undefined) connection.client.send(header);
-    this.#served.push(this.handler.handleConnection(connection));
+    this.#served.push(this.service.handleConnection(connection));
     return connection;
   }
 

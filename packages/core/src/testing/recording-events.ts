@@ -8,6 +8,7 @@ export class RecordingEvents implements ServerEvents {
   /** Results of connections that were attached as a writer or reader. */
   readonly servedAttached = new Map<ConnectionResult, number>();
   readonly started: GameId[] = [];
+  readonly recovered: GameId[] = [];
   readonly ended: GameId[] = [];
   readonly saved: GameId[] = [];
   readonly saveFailures: GameId[] = [];
@@ -27,6 +28,9 @@ export class RecordingEvents implements ServerEvents {
   }
   replayStarted(gameId: GameId): void {
     this.started.push(gameId);
+  }
+  replayRecovered(gameId: GameId): void {
+    this.recovered.push(gameId);
   }
   replayEnded(gameId: GameId): void {
     this.ended.push(gameId);

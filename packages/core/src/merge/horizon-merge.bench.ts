@@ -1,19 +1,18 @@
 import { Buffer } from 'node:buffer';
 import { fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { expect, test } from 'vitest';
-import { CanonicalStream } from '../streams/canonical-stream.js';
-import { PositionHistory } from '../streams/position-history.js';
-import { WriterStream } from '../streams/writer-stream.js';
-import { QuorumMerge } from './quorum-merge.js';
+import { MemoryCanonicalLog } from '../log/memory-replay-log.js';
+import { HorizonMerge } from './horizon-merge.js';
 
-// Six writers each stream the 1.5 MB body of a real 43-minute game in 4 KiB chunks, with one
-// update tick per chunk round and a delay of 44 ticks (5 minutes of 43, as in production).
+// Six writers each stream the 1.5 MB body of a real 43-minute game in 4 KiB chunks, one chunk
+// round per second of simulated time, with a delay of 44 s (5 minutes of 43, as in production);
+// the merge decides at each round, as the replay's decide loop would.
 // The baseline is the least any merge must do: one native compare of each stream against the
 // first. Both consume the same input, so the ratio of their rates is the ratio of throughputs.
 
 const writerCount = 6;
 const chunkBytes = 4096;
-const delayTicks = 44;
+const delayMs = 44_000;
 const long = fixture(fixtureFacts.long.file);
 const header = long.subarray(0, fixtureFacts.long.headerBytes);
 // Each writer gets its own copy, as distinct sockets would deliver.
@@ -29,28 +28,26 @@ const chunked = bodies.map((body) => {
 });
 
 function mergeSixWriters(): void {
-  const canonical = new CanonicalStream();
-  const merge = new QuorumMerge(canonical, { quorumSize: 2, comparisonDistanceBytes: 4096 });
-  const writers = chunked.map(
-    (_, index) => new WriterStream(`w${index}`, new PositionHistory(delayTicks, 1)),
+  const canonical = new MemoryCanonicalLog();
+  const merge = new HorizonMerge(
+    { delayMs, coalesceMs: 1_000, comparisonDistanceBytes: 4096 },
+    { canonical, journal: () => undefined },
   );
-  for (const writer of writers) {
-    merge.writerAdded(writer);
-    merge.writerHeader(writer, header);
-  }
-  const ticks = chunked[0]?.length ?? 0;
-  for (let tick = 0; tick < ticks; tick++) {
-    writers.forEach((writer, index) => {
-      writer.append(chunked[index]?.[tick] as Uint8Array);
+  const ids = chunked.map((_, index) => merge.addWriter(`w${index}`, 0));
+  for (const id of ids) merge.writerHeader(id, header, 0);
+  const rounds = chunked[0]?.length ?? 0;
+  for (let round = 0; round < rounds; round++) {
+    const nowMs = round * 1_000;
+    ids.forEach((id, index) => {
+      merge.ingest(id, chunked[index]?.[round] as Uint8Array, nowMs);
     });
-    for (const writer of writers) if (writer.recordPosition()) merge.writerUpdated(writer);
+    merge.decide(nowMs);
   }
-  for (const writer of writers) {
-    writer.finish();
-    merge.writerRemoved(writer);
+  for (const id of ids) merge.writerLeft(id, rounds * 1_000);
+  merge.decideAll();
+  if (canonical.length !== header.length + bodyBytes) {
+    throw new Error(`merged ${canonical.length - header.length} of ${bodyBytes} bytes`);
   }
-  merge.finish();
-  if (canonical.length !== bodyBytes) throw new Error(`merged ${canonical.length} of ${bodyBytes} bytes`);
 }
 
 function compareSixAgainstFirst(): void {
@@ -62,11 +59,11 @@ function compareSixAgainstFirst(): void {
 
 const megabytesPerSecond = (operationsPerSecond: number): number => (operationsPerSecond * inputBytes) / 1e6;
 
-test(`quorum merge of ${writerCount} × ${bodyBytes} B vs Buffer.compare of the same input`, async ({
+test(`horizon merge of ${writerCount} × ${bodyBytes} B vs Buffer.compare of the same input`, async ({
   bench,
   annotate,
 }) => {
-  const mergeName = `quorum merge: ${writerCount} writers, ${chunkBytes} B chunks, ticks, delay ${delayTicks}`;
+  const mergeName = `horizon merge: ${writerCount} writers, ${chunkBytes} B chunks, delay ${delayMs / 1_000} s`;
   const baselineName = `baseline: Buffer.compare of ${writerCount} bodies against the first`;
   const results = await bench.compare(
     bench(mergeName, mergeSixWriters),

@@ -1,0 +1,131 @@
+import type { ByteConnection } from '../ports/byte-connection.js';
+import type { Clock } from '../ports/clock.js';
+import { admitEveryGame } from '../ports/game-admission.js';
+import type { GameAdmission } from '../ports/game-admission.js';
+import type { GameDirectory } from '../ports/game-directory.js';
+import type { GameMetadataSource } from '../ports/game-metadata-source.js';
+import type { GameStatsSink } from '../ports/game-stats-sink.js';
+import type { Logger } from '../ports/logger.js';
+import type { ReplayArchive, ReplaySpool } from '../ports/replay-archive.js';
+import type { ReplayLogStore } from '../ports/replay-log.js';
+import type { ServerEvents } from '../ports/server-events.js';
+import { MemoryReplayLogStore } from '../log/memory-replay-log.js';
+import { ScfaHeaderMetadataSource } from '../metadata/index.js';
+import { ConnectionHandler } from '../replay/connection-handler.js';
+import { ReplayDirectory } from '../replay/replay-directory.js';
+import { ReplaySaver } from '../replay/replay-saver.js';
+import type { ReplaySettings } from '../replay/replay-settings.js';
+import { SpoolRecovery } from '../replay/spool-recovery.js';
+
+/** What the core needs from the outside world. */
+export interface ReplayServicePorts {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly events: ServerEvents;
+  readonly archive: ReplayArchive;
+  readonly spool: ReplaySpool;
+  readonly stats: GameStatsSink;
+  /** The JSON header's source (the FAF database); the SCFA header alone when omitted. */
+  readonly metadata?: GameMetadataSource;
+  /** Who may write; everyone when omitted. */
+  readonly admission?: GameAdmission;
+  /** Where live games' bytes live; this process's memory when omitted. */
+  readonly logStore?: ReplayLogStore;
+}
+
+export interface ReplayServiceSettings {
+  readonly replay: ReplaySettings;
+  /** How long a connection may take to send its connection header. */
+  readonly headerTimeoutMs: number;
+  /** How many ended game ids are remembered to refuse re-creating them. */
+  readonly rememberedEndedReplays: number;
+  /** How often spooled replays are retried while the vault refuses them. */
+  readonly spoolRetryMs: number;
+}
+
+/** The core as one object: what app and the test harness start, serve connections with, and stop. */
+export interface ReplayService {
+  readonly directory: GameDirectory;
+  /** Serves one connection until it is closed. Never rejects. */
+  handleConnection(connection: ByteConnection): Promise<void>;
+  /**
+   * Takes over the games a previous process left live in the log store (each is finished and
+   * saved as usual), then keeps moving spooled replays to the archive in the background. Call it
+   * once, before taking connections; resolves with how many games were recovered.
+   */
+  start(): Promise<{ readonly recoveredGames: number }>;
+  /** Cuts every live game short (each saves what it has) and stops the background work. */
+  shutdown(): Promise<void>;
+}
+
+export function createReplayService(
+  ports: ReplayServicePorts,
+  settings: ReplayServiceSettings,
+): ReplayService {
+  return assembleReplayService(ports, settings).service;
+}
+
+/** The service and its concrete directory (the test harness reaches into live replays). */
+export function assembleReplayService(
+  ports: ReplayServicePorts,
+  settings: ReplayServiceSettings,
+): { readonly service: ReplayService; readonly directory: ReplayDirectory } {
+  const { clock, logger, events } = ports;
+  const fallbackMetadata = new ScfaHeaderMetadataSource();
+  const saver = new ReplaySaver(
+    {
+      clock,
+      archive: ports.archive,
+      spool: ports.spool,
+      metadata: ports.metadata ?? fallbackMetadata,
+      fallbackMetadata,
+      stats: ports.stats,
+      events,
+    },
+    settings.replay.saveRetry,
+  );
+  const logStore = ports.logStore ?? new MemoryReplayLogStore();
+  const directory = new ReplayDirectory(
+    settings.replay,
+    { clock, events, logger, saver, admission: ports.admission ?? admitEveryGame, logStore },
+    { rememberedEndedReplays: settings.rememberedEndedReplays },
+  );
+  const handler = new ConnectionHandler({
+    directory,
+    clock,
+    events,
+    logger,
+    headerTimeoutMs: settings.headerTimeoutMs,
+  });
+  const spoolRecovery = new SpoolRecovery({
+    spool: ports.spool,
+    archive: ports.archive,
+    stats: ports.stats,
+    events,
+    clock,
+    logger,
+  });
+  const stopBackground = new AbortController();
+  let background: Promise<void> = Promise.resolve();
+  const service: ReplayService = {
+    directory,
+    handleConnection: (connection) => handler.handleConnection(connection),
+    async start() {
+      let recoveredGames = 0;
+      for await (const recovered of logStore.recover({
+        hotBytes: settings.replay.merge.comparisonDistanceBytes,
+      })) {
+        directory.adopt(recovered);
+        recoveredGames++;
+      }
+      background = spoolRecovery.recoverUntilEmpty(settings.spoolRetryMs, stopBackground.signal);
+      return { recoveredGames };
+    },
+    async shutdown() {
+      await directory.cutAll();
+      stopBackground.abort();
+      await background;
+    },
+  };
+  return { service, directory };
+}

@@ -60,6 +60,7 @@ export class WebSocketListener {
       handleProtocols: () => false,
     });
     this.#server.on('connection', (socket: Socket) => {
+      if (options.connectionLimit?.admit(socket, 'ws') === false) return;
       this.#startHandshake(socket);
     });
     this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -12,7 +12,7 @@ import {
   receivePattern,
 } from './testing/index.js';
 import type { TransportConnection } from './transport-connection.js';
-import { WebSocketListener } from './websocket-listener.js';
+import { WebSocketListener, defaultMaxMessageBytes } from './websocket-listener.js';
 import type { WebSocketListenerOptions } from './websocket-listener.js';
 
 const example = fixture(fixtureFacts.example.file);
@@ -142,6 +142,32 @@ describe('WebSocketConnection', () => {
     expect(bytes).toEqual(Buffer.alloc(1024, 1));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(String(error)).toMatch(/payload/i);
+  });
+
+  it('takes a 5 MiB binary message intact by default (the Rust server allows 64 MiB)', async () => {
+    const { client, connection } = await connectPair();
+    const collecting = collectIncoming(connection);
+    const big = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+    client.send(connectionHeader);
+    client.send(big);
+    client.close(1000);
+    const { bytes, error } = await collecting;
+    expect(error).toBeUndefined();
+    expect(firstDifference(bytes, Buffer.concat([connectionHeader, big]))).toBe(-1);
+    expect(defaultMaxMessageBytes).toBe(64 * 1024 * 1024);
+  });
+
+  it('hands on each frame of a fragmented message as it is, without joining them', async () => {
+    const { client, connection } = await connectPair();
+    const frames = [0x61, 0x62, 0x63].map((fill) => Buffer.alloc(100 * 1024, fill));
+    client.send(frames[0], { fin: false });
+    client.send(frames[1], { fin: false });
+    client.send(frames[2], { fin: true });
+    client.close(1000);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of connection.incoming) chunks.push(chunk);
+    expect(chunks.map((chunk) => Buffer.from(chunk))).toEqual(frames);
   });
 
   it('sends each write as one binary message, in order, then close 1000 after the linger', async () => {

@@ -22,12 +22,15 @@ export interface WebSocketListenerOptions extends ListenerOptions {
    * Handshakes run concurrently, so a stuck client never delays another. Default 10_000.
    */
   readonly handshakeTimeoutMs?: number;
-  /** Largest message a client may send; a larger one ends that connection (close 1009). Default 1 MiB. */
+  /**
+   * Largest message a client may send; a larger one ends that connection (close 1009).
+   * Default 64 MiB, the Rust server's limit (tungstenite's default).
+   */
   readonly maxMessageBytes?: number;
 }
 
 export const defaultHandshakeTimeoutMs = 10_000;
-export const defaultMaxMessageBytes = 1024 * 1024;
+export const defaultMaxMessageBytes = 64 * 1024 * 1024;
 
 /**
  * Accepts WebSocket connections on any path (the Java client's bridge on port 15001) and hands

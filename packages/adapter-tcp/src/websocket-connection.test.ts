@@ -187,6 +187,20 @@ describe('WebSocketConnection', () => {
     await expect(connection.write(example)).rejects.toThrow(/ending/);
   });
 
+  it('ends without the linger on end({ linger: false }): every message, then close 1000, well under lingerMs', async () => {
+    const lingerMs = 2000;
+    const { client, connection } = await connectPair({ lingerMs });
+    const receiving = receiveMessages(client);
+    client.send(Buffer.from('G/1/unread input\0'));
+    await connection.write(example);
+    const endStartedAt = performance.now();
+    await connection.end({ linger: false });
+    const { messages, closeCode, closedAt } = await receiving;
+    expect(closedAt - endStartedAt).toBeLessThan(lingerMs / 4);
+    expect(closeCode).toBe(1000);
+    expect(firstDifference(Buffer.concat(messages), example)).toBe(-1);
+  });
+
   it('drops a reader that stops reading, holding at most one message beyond the socket buffer', async () => {
     const { client, connection } = await connectPair({ slowReaderTimeoutMs: 300 });
     client.pause();

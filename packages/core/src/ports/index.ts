@@ -6,6 +6,6 @@ export type { Logger } from './logger.js';
 export type { FinishedReplay, ReplayArchive, ReplaySpool, SaveOutcome } from './replay-archive.js';
 export type { ReplayMetadata } from './replay-metadata.js';
 export type { ConnectionCategory, ConnectionResult, ServerEvents } from './server-events.js';
-export type { AdmissionVerdict, GameAdmission } from './game-admission.js';
+export type { AdmissionRequest, AdmissionVerdict, GameAdmission } from './game-admission.js';
 export { admitEveryGame } from './game-admission.js';
 export type { PendingStats, PendingStatsJournal } from './pending-stats-journal.js';

@@ -1,4 +1,4 @@
-export { ConnectionHeaderReader, CONNECTION_HEADER_LIMIT_BYTES } from './connection-header.js';
+export { ConnectionHeaderReader, CONNECTION_HEADER_LIMIT_BYTES, playerNameOf } from './connection-header.js';
 export type {
   ConnectionHeader,
   ConnectionHeaderRejection,

@@ -2,6 +2,7 @@ import type { GameId } from '../game-id.js';
 import type { ByteConnection } from '../ports/byte-connection.js';
 import type { GameAdmission } from '../ports/game-admission.js';
 import type { Logger } from '../ports/logger.js';
+import { playerNameOf } from '../protocol/index.js';
 import { Replay } from './replay.js';
 import type { ReplayDeps } from './replay.js';
 import type { ReplaySettings } from './replay-settings.js';
@@ -61,10 +62,14 @@ export class ReplayRegistry {
     name: string,
   ): Promise<Attachment> {
     let replay = this.#replays.get(gameId);
+    const playerName = playerNameOf(name);
     if (replay === undefined) {
-      const refusal = await this.#refuseNewReplay(gameId);
+      const refusal = await this.#refuseNewReplay(gameId, playerName);
       if (refusal !== undefined) return { attached: false, reason: refusal };
       replay = this.#replays.get(gameId) ?? this.#create(gameId);
+    } else {
+      const verdict = await this.#admission.admit({ gameId, playerName, newReplay: false });
+      if (!verdict.admitted) return { attached: false, reason: verdict.reason };
     }
     const done = replay.addWriter(connection, input, name);
     if (done === undefined) return { attached: false, reason: `replay ${gameId}'s write phase is over` };
@@ -85,10 +90,10 @@ export class ReplayRegistry {
     await Promise.all([...this.#replays.values()].map((replay) => replay.ended));
   }
 
-  async #refuseNewReplay(gameId: GameId): Promise<string | undefined> {
+  async #refuseNewReplay(gameId: GameId, playerName: string): Promise<string | undefined> {
     if (this.#shutdown.signal.aborted) return 'the server is shutting down';
     if (this.#ended.has(gameId)) return `replay ${gameId} was already saved by this server`;
-    const verdict = await this.#admission.admitNewReplay(gameId);
+    const verdict = await this.#admission.admit({ gameId, playerName, newReplay: true });
     if (!verdict.admitted) return verdict.reason;
     return this.#shuttingDown() ? 'the server is shutting down' : undefined;
   }

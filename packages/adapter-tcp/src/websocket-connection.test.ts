@@ -161,9 +161,9 @@ describe('WebSocketConnection', () => {
   it('hands on each frame of a fragmented message as it is, without joining them', async () => {
     const { client, connection } = await connectPair();
     const frames = [0x61, 0x62, 0x63].map((fill) => Buffer.alloc(100 * 1024, fill));
-    client.send(frames[0], { fin: false });
-    client.send(frames[1], { fin: false });
-    client.send(frames[2], { fin: true });
+    frames.forEach((frame, i) => {
+      client.send(frame, { fin: i === frames.length - 1 });
+    });
     client.close(1000);
     const chunks: Uint8Array[] = [];
     for await (const chunk of connection.incoming) chunks.push(chunk);

@@ -72,6 +72,16 @@ describe('FafDatabase without a database', () => {
     expect((error as DatabaseError).cause).toMatchObject({ code: 'ECONNREFUSED' });
   });
 
+  it('reports a closed port as unreachable after one attempt, at once', async () => {
+    const port = await closedPort();
+    const database = open({ host: '127.0.0.1', port, user: 'u', password: '', name: 'n', ...fastTuning });
+    const started = performance.now();
+    const check = await database.check();
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(check).toMatchObject({ reachable: false, error: { transient: true, attempts: 1 } });
+    expect(check.reachable ? undefined : check.error.cause).toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
   it('fails every call once closed', async () => {
     const database = open({
       host: '127.0.0.1',
@@ -134,6 +144,22 @@ describe.runIf(testDb.available)(suiteTitle('FafDatabase on a real database', te
     const [second] = await database.select('id', connectionId);
     expect(second?.id).toEqual(expect.any(Number));
     expect(second?.id).not.toBe(first?.id);
+  });
+
+  it('checks at start that the database answers and game_stats can be read', async () => {
+    expect(await openReal().check()).toEqual({ reachable: true });
+  });
+
+  it.each([
+    ['a wrong password', { password: 'not-the-password' }, 1045],
+    ['an unknown database', { name: 'no_such_database' }, 1049],
+    ['a database without game_stats', { name: 'information_schema' }, 1109],
+  ])('reports %s as a failed check, naming the cause', async (_case, wrong, errno) => {
+    const check = await open({ ...requireDatabase(testDb).config, ...fastTuning, ...wrong }).check();
+    if (check.reachable) throw new Error('expected the check to fail');
+    expect(check.error).toBeInstanceOf(DatabaseError);
+    expect(check.error.message).toMatch(/^database check failed: /);
+    expect(check.error.cause).toMatchObject({ errno });
   });
 
   it('does not retry a fault that will not go away', async () => {

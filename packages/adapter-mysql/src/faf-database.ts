@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { createPool } from 'mysql2';
 import { DatabaseError, describeFault, isTransientFault } from './database-error.js';
+import { fafQueryBuilder } from './faf-query-builder.js';
 import { acquireConnection, runStatement, type SqlConnection, type SqlPool } from './sql-pool.js';
 
 export interface FafDatabaseConfig {
@@ -36,6 +37,12 @@ export const defaultDatabaseTuning = Object.freeze({
 export interface WriteOutcome {
   readonly affectedRows: number;
 }
+
+export type DatabaseCheck =
+  { readonly reachable: true } | { readonly reachable: false; readonly error: DatabaseError };
+
+/** Reads `game_stats`: proves the server answers, the credentials, the schema name and the grant. */
+const checkQuery = sql`SELECT 1 FROM game_stats LIMIT 1`.compile(fafQueryBuilder);
 
 /**
  * The FAF database: owns the mysql2 pool and runs every compiled query with a timeout, bounded
@@ -87,6 +94,20 @@ export class FafDatabase {
     return { affectedRows: typeof affectedRows === 'number' ? affectedRows : 0 };
   }
 
+  /**
+   * One attempt at reading `game_stats`, for the check at start: a wrong host, password,
+   * schema name or grant shows at once instead of when the first game ends. Never throws.
+   */
+  async check(): Promise<DatabaseCheck> {
+    try {
+      await this.#run('database check', checkQuery, 1);
+      return { reachable: true };
+    } catch (error) {
+      if (error instanceof DatabaseError) return { reachable: false, error };
+      throw error;
+    }
+  }
+
   /** Ends the pool; in-flight retries stop waiting. Idempotent. */
   close(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
@@ -99,14 +120,14 @@ export class FafDatabase {
     return this.#closed;
   }
 
-  async #run(label: string, query: CompiledQuery): Promise<unknown> {
+  async #run(label: string, query: CompiledQuery, maxAttempts = this.config.maxAttempts): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
       this.#throwIfClosed(label, attempt - 1);
       try {
         return await this.#attempt(query);
       } catch (error) {
         const transient = isTransientFault(error);
-        if (!transient || attempt >= this.config.maxAttempts || this.#closing.signal.aborted) {
+        if (!transient || attempt >= maxAttempts || this.#closing.signal.aborted) {
           const tries = attempt === 1 ? '' : ` after ${attempt} attempts`;
           throw new DatabaseError(`${label} failed${tries}: ${describeFault(error)}`, {
             cause: error,

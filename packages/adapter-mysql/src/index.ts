@@ -1,5 +1,5 @@
 export { DatabaseError, ConnectionTimeoutError, isTransientFault } from './database-error.js';
-export type { FafDatabaseConfig, FafDatabaseOptions, WriteOutcome } from './faf-database.js';
+export type { DatabaseCheck, FafDatabaseConfig, FafDatabaseOptions, WriteOutcome } from './faf-database.js';
 export { FafDatabase, defaultDatabaseTuning } from './faf-database.js';
 export type { FafSchema } from './faf-schema.js';
 export { fafQueryBuilder } from './faf-query-builder.js';

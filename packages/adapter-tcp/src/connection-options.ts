@@ -6,7 +6,7 @@ export interface ConnectionOptions {
   /**
    * How long `end()` keeps the connection open after the last written byte was flushed, before
    * closing it (spec §1.6: the "short replay bug" workaround). Input is drained meanwhile.
-   * Default 1000.
+   * `end({ linger: false })` skips it (shutdown). Default 1000.
    */
   readonly lingerMs?: number;
   /**

@@ -1,6 +1,19 @@
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ConnectionError } from '@faf-replay/core';
+import type { ByteReceiver } from '@faf-replay/core';
 import { describe, expect, it } from 'vitest';
 import { IncomingChunks } from './incoming-chunks.js';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** Live JS heap plus array buffers after a full collection: what the process really holds. */
+function heldBytes(): number {
+  collectGarbage();
+  collectGarbage();
+  return getHeapStatistics().used_heap_size + process.memoryUsage().arrayBuffers;
+}
 
 class FakeSource {
   paused = false;
@@ -86,5 +99,71 @@ describe('IncomingChunks', () => {
     const incoming = new IncomingChunks(new FakeSource());
     incoming[Symbol.asyncIterator]();
     expect(() => incoming[Symbol.asyncIterator]()).toThrow(/only once/);
+  });
+});
+
+describe('IncomingChunks queue', () => {
+  /** Bytes `0, 1, 2, ...` modulo 251, so that any reordering or loss shows. */
+  const pattern = (length: number): Uint8Array => Uint8Array.from({ length }, (_, i) => i % 251);
+
+  async function drain(incoming: IncomingChunks): Promise<Buffer> {
+    incoming.finish();
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of incoming) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  it('holds one-byte chunks that a source keeps pushing in about one byte each', async () => {
+    const input = pattern(1 << 20);
+    const incoming = new IncomingChunks(new FakeSource());
+    const before = heldBytes();
+    for (let at = 0; at < input.length; at++) incoming.push(input.subarray(at, at + 1));
+    const growthBytes = heldBytes() - before;
+    // Queuing each 1-byte view costs ~110 bytes of heap per byte (~115 MB here).
+    expect(growthBytes).toBeLessThan(8 * 1024 * 1024);
+    expect(incoming.queuedBytes).toBe(input.length);
+    expect((await drain(incoming)).equals(input)).toBe(true);
+  });
+
+  it('copies small chunks queued behind others into buffers of at most 64 KiB, in order', async () => {
+    const input = pattern(300_000);
+    const incoming = new IncomingChunks(new FakeSource());
+    incoming.push(input.subarray(0, 10_000));
+    for (let at = 10_000; at < 13_000; at++) incoming.push(input.subarray(at, at + 1));
+    expect(incoming.queuedChunks).toBe(2);
+    incoming.push(input.subarray(13_000, 18_000));
+    incoming.push(input.subarray(18_000, 18_001));
+    incoming.push(input.subarray(18_001, 18_002));
+    expect(incoming.queuedChunks).toBe(4);
+    for (let at = 18_002; at < 200_000; at += 1000) {
+      incoming.push(input.subarray(at, Math.min(at + 1000, 200_000)));
+    }
+    // The 182_000 bytes from 18_000 on fill buffers of 65_002, 65_000 and 51_998 bytes.
+    expect(incoming.queuedChunks).toBe(6);
+    expect(incoming.queuedBytes).toBe(200_000);
+    incoming.push(input.subarray(200_000));
+    expect(incoming.queuedChunks).toBe(7);
+    expect((await drain(incoming)).equals(input)).toBe(true);
+  });
+
+  it('hands coalesced chunks to a receiver in order', () => {
+    const input = pattern(5000);
+    const incoming = new IncomingChunks(new FakeSource());
+    for (let at = 0; at < 3000; at++) incoming.push(input.subarray(at, at + 1));
+    const received: Uint8Array[] = [];
+    let ended = 0;
+    const receiver: ByteReceiver = {
+      data: (chunk) => received.push(chunk),
+      end: () => ended++,
+      fail: () => {
+        throw new Error('unexpected failure');
+      },
+    };
+    incoming.receive(receiver);
+    expect(received).toHaveLength(2);
+    incoming.push(input.subarray(3000));
+    incoming.finish();
+    expect(Buffer.concat(received).equals(input)).toBe(true);
+    expect(ended).toBe(1);
   });
 });

@@ -8,6 +8,12 @@ export interface PausableSource {
 
 type Outcome = { readonly kind: 'end' } | { readonly kind: 'error'; readonly error: ConnectionError };
 
+/** Chunks below this size that queue behind others are copied into a shared buffer. */
+const SMALL_CHUNK_BYTES = 4096;
+/** The shared buffer starts at this size and doubles up to `MAX_COALESCED_BYTES`. */
+const MIN_COALESCED_BYTES = 1024;
+const MAX_COALESCED_BYTES = 64 * 1024;
+
 interface Waiter {
   resolve(result: IteratorResult<Uint8Array>): void;
   reject(error: ConnectionError): void;
@@ -16,13 +22,19 @@ interface Waiter {
 /**
  * Turns a push source (socket events) into the pull-based `incoming` iterable. The source is
  * paused while a chunk waits for the consumer, so a connection holds about one chunk plus the
- * transport's own buffer. Once the consumer stops (breaks out of its loop, or `discard()` at
- * `end()`), input keeps flowing and is dropped: unread bytes left in the kernel would make the
- * final close send an RST.
+ * transport's own buffer. A source may still deliver what it had already read (a WebSocket
+ * parses a whole TCP read into messages at once): small chunks queued behind others are copied
+ * into one growing buffer, so a hostile client's one-byte messages cost a byte each, not a
+ * chunk object each. Once the consumer stops (breaks out of its loop, or `discard()` at `end()`),
+ * input keeps flowing and is dropped: unread bytes left in the kernel would make the final close
+ * send an RST.
  */
 export class IncomingChunks implements AsyncIterable<Uint8Array> {
   readonly #source: PausableSource;
+  /** Queued chunks, oldest first; the coalescing buffer `#tail` follows them. */
   readonly #chunks: Uint8Array[] = [];
+  #tail: Uint8Array | null = null;
+  #tailLength = 0;
   #outcome: Outcome | undefined;
   #waiter: Waiter | undefined;
   #discarding = false;
@@ -35,7 +47,12 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
 
   /** Bytes in chunks that arrived but were not yet taken by the consumer. */
   get queuedBytes(): number {
-    return this.#chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    return this.#chunks.reduce((sum, chunk) => sum + chunk.length, this.#tailLength);
+  }
+
+  /** Chunk objects queued for the consumer (the coalescing buffer counts as one). */
+  get queuedChunks(): number {
+    return this.#chunks.length + (this.#tail === null ? 0 : 1);
   }
 
   push(chunk: Uint8Array): void {
@@ -50,7 +67,7 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
       waiter.resolve({ done: false, value: chunk });
       return;
     }
-    this.#chunks.push(chunk);
+    this.#enqueue(chunk);
     this.#source.pause();
   }
 
@@ -68,6 +85,8 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
   discard(): void {
     this.#discarding = true;
     this.#chunks.length = 0;
+    this.#tail = null;
+    this.#tailLength = 0;
     this.#source.resume();
   }
 
@@ -79,7 +98,7 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
     if (this.#receiver !== undefined) throw new Error('receive can be called only once');
     if (this.#waiter !== undefined) throw new Error('receive while a next() is pending');
     this.#receiver = receiver;
-    for (const chunk of this.#chunks.splice(0)) receiver.data(chunk);
+    for (let chunk = this.#dequeue(); chunk !== undefined; chunk = this.#dequeue()) receiver.data(chunk);
     this.#source.resume();
     if (this.#outcome !== undefined) this.#deliverOutcome(receiver, this.#outcome);
   }
@@ -98,9 +117,9 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
   }
 
   #next(): Promise<IteratorResult<Uint8Array>> {
-    const chunk = this.#chunks.shift();
+    const chunk = this.#dequeue();
     if (chunk !== undefined) {
-      if (this.#chunks.length === 0 && this.#outcome === undefined) this.#source.resume();
+      if (this.queuedChunks === 0 && this.#outcome === undefined) this.#source.resume();
       return Promise.resolve({ done: false, value: chunk });
     }
     if (this.#outcome?.kind === 'end') return Promise.resolve({ done: true, value: undefined });
@@ -109,6 +128,47 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
       this.#waiter = { resolve, reject };
       this.#source.resume();
     });
+  }
+
+  #enqueue(chunk: Uint8Array): void {
+    if (chunk.length >= SMALL_CHUNK_BYTES || this.queuedChunks === 0) {
+      this.#sealTail();
+      this.#chunks.push(chunk);
+      return;
+    }
+    if (this.#tail === null || this.#tailLength + chunk.length > this.#tail.length) {
+      this.#growTail(chunk.length);
+    }
+    this.#tail?.set(chunk, this.#tailLength);
+    this.#tailLength += chunk.length;
+  }
+
+  /** Makes room for `chunkBytes` more: doubles the buffer, or starts a new one at the largest size. */
+  #growTail(chunkBytes: number): void {
+    if (this.#tailLength + chunkBytes > MAX_COALESCED_BYTES) this.#sealTail();
+    const oldCapacity = this.#tail?.length ?? 0;
+    const neededBytes = this.#tailLength + chunkBytes;
+    const capacity = Math.max(neededBytes, 2 * oldCapacity, MIN_COALESCED_BYTES);
+    const grown = new Uint8Array(Math.min(capacity, MAX_COALESCED_BYTES));
+    if (this.#tail !== null) grown.set(this.#tail.subarray(0, this.#tailLength));
+    this.#tail = grown;
+  }
+
+  #sealTail(): void {
+    if (this.#tail === null) return;
+    this.#chunks.push(this.#tail.subarray(0, this.#tailLength));
+    this.#tail = null;
+    this.#tailLength = 0;
+  }
+
+  /** The oldest queued chunk; the consumer owns it from then on. */
+  #dequeue(): Uint8Array | undefined {
+    const chunk = this.#chunks.shift();
+    if (chunk !== undefined || this.#tail === null) return chunk;
+    const tail = this.#tail.subarray(0, this.#tailLength);
+    this.#tail = null;
+    this.#tailLength = 0;
+    return tail;
   }
 
   #settle(outcome: Outcome): void {

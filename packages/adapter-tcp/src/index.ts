@@ -1,6 +1,10 @@
+export { ConnectionLimit } from './connection-limit.js';
+export type { ConnectionLimitOptions } from './connection-limit.js';
 export { defaultConnectionOptions } from './connection-options.js';
 export type { ConnectionOptions } from './connection-options.js';
 export { ListenError } from './listen-error.js';
+export { LogThrottle } from './log-throttle.js';
+export { openFileLimit } from './open-file-limit.js';
 export type { ListenerOptions, ListeningAddress } from './listener-options.js';
 export { SocketConnection } from './socket-connection.js';
 export { TcpListener } from './tcp-listener.js';

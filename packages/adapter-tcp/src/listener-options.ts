@@ -1,3 +1,4 @@
+import type { ConnectionLimit } from './connection-limit.js';
 import type { ConnectionOptions } from './connection-options.js';
 
 /** Options shared by the TCP and WebSocket listeners; durations in milliseconds. */
@@ -21,6 +22,11 @@ export interface ListenerOptions extends ConnectionOptions {
    * `context` names where it happened: `'accept'`, `'handshake'`, `'onConnection'`.
    */
   readonly onError?: (error: Error, context: string) => void;
+  /**
+   * Bounds the open connections; share one object between the TCP and WebSocket listeners.
+   * Default: no bound.
+   */
+  readonly connectionLimit?: ConnectionLimit;
 }
 
 export const defaultKeepAliveInitialDelayMs = 60_000;

@@ -179,6 +179,40 @@ describe('SocketConnection on a socket of any server', () => {
     await connection.end();
   });
 
+  it('ends without the linger on end({ linger: false }): every byte, then a FIN, well under lingerMs', async () => {
+    const lingerMs = 2000;
+    const { client, connection } = await rawPair({ lingerMs, closeTimeoutMs: 5000 });
+    const reading = readToEnd(client);
+    client.write('G/1/unread input\0');
+    for (let offset = 0; offset < longGame.length; offset += 64 * 1024) {
+      await connection.write(longGame.subarray(offset, offset + 64 * 1024));
+    }
+    const endStartedAt = performance.now();
+    await connection.end({ linger: false });
+    const { bytes, sawEnd, error, closedAt } = await reading;
+    expect(closedAt - endStartedAt).toBeLessThan(lingerMs / 4);
+    expect(error).toBeUndefined();
+    expect(sawEnd).toBe(true);
+    expect(firstDifference(bytes, longGame)).toBe(-1);
+  });
+
+  it('cuts short the linger of an end() under way when end({ linger: false }) follows', async () => {
+    const lingerMs = 2000;
+    const { client, connection } = await rawPair({ lingerMs, closeTimeoutMs: 5000 });
+    const reading = readToEnd(client);
+    await connection.write(example);
+    const endStartedAt = performance.now();
+    const lingering = connection.end();
+    const now = connection.end({ linger: false });
+    expect(now).toBe(lingering);
+    await lingering;
+    expect(performance.now() - endStartedAt).toBeLessThan(lingerMs / 4);
+    const { bytes, sawEnd, error } = await reading;
+    expect(error).toBeUndefined();
+    expect(sawEnd).toBe(true);
+    expect(firstDifference(bytes, example)).toBe(-1);
+  });
+
   it('never resets a reader that reads late: its input is drained before the final close', async () => {
     const options = { lingerMs: 50, closeTimeoutMs: 200 };
     const { client, serverSocket, connection } = await rawPair(options, { allowHalfOpen: true });

@@ -41,6 +41,7 @@ export class TcpListener {
       keepAliveInitialDelay: keepAliveInitialDelayMs,
     });
     this.#server.on('connection', (socket: Socket) => {
+      if (options.connectionLimit?.admit(socket, 'tcp') === false) return;
       this.#accept(socket);
     });
   }

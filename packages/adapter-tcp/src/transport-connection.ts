@@ -19,6 +19,8 @@ export class TransportConnection implements ByteConnection {
   readonly #options: ResolvedConnectionOptions;
   readonly #incoming: IncomingChunks;
   readonly #closed = Promise.withResolvers<undefined>();
+  /** Resolved by `end({ linger: false })`: the linger, under way or to come, is skipped. */
+  readonly #lingerCut = Promise.withResolvers<undefined>();
   #isClosed = false;
   #writeRefusal: ConnectionError | undefined;
   #lastFlush: Promise<void> = Promise.resolve();
@@ -75,7 +77,8 @@ export class TransportConnection implements ByteConnection {
     if (outcome !== 'drained') throw this.#refusal();
   }
 
-  end(): Promise<void> {
+  end(options?: { readonly linger?: boolean }): Promise<void> {
+    if (options?.linger === false) this.#lingerCut.resolve(undefined);
     this.#ending ??= this.#endGracefully();
     return this.#ending;
   }
@@ -96,7 +99,8 @@ export class TransportConnection implements ByteConnection {
       this.#dropSlowReader();
       return this.closed;
     }
-    if (await settlesWithin(this.closed, lingerMs)) return;
+    await settlesWithin(Promise.race([this.closed, this.#lingerCut.promise]), lingerMs);
+    if (this.#hasClosed()) return;
     this.#transport.close();
     if (!(await settlesWithin(this.closed, closeTimeoutMs))) this.#transport.terminate();
     return this.closed;
@@ -111,6 +115,11 @@ export class TransportConnection implements ByteConnection {
       ),
     );
     this.#transport.terminate();
+  }
+
+  /** Read through a method: the flag changes while `end()` awaits. */
+  #hasClosed(): boolean {
+    return this.#isClosed;
   }
 
   /** Why writes fail now; read through a method so no narrowing survives an `await`. */

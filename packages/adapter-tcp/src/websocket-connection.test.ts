@@ -12,7 +12,7 @@ import {
   receivePattern,
 } from './testing/index.js';
 import type { TransportConnection } from './transport-connection.js';
-import { WebSocketListener } from './websocket-listener.js';
+import { WebSocketListener, defaultMaxMessageBytes } from './websocket-listener.js';
 import type { WebSocketListenerOptions } from './websocket-listener.js';
 
 const example = fixture(fixtureFacts.example.file);
@@ -144,6 +144,32 @@ describe('WebSocketConnection', () => {
     expect(String(error)).toMatch(/payload/i);
   });
 
+  it('takes a 5 MiB binary message intact by default (the Rust server allows 64 MiB)', async () => {
+    const { client, connection } = await connectPair();
+    const collecting = collectIncoming(connection);
+    const big = Buffer.alloc(5 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+    client.send(connectionHeader);
+    client.send(big);
+    client.close(1000);
+    const { bytes, error } = await collecting;
+    expect(error).toBeUndefined();
+    expect(firstDifference(bytes, Buffer.concat([connectionHeader, big]))).toBe(-1);
+    expect(defaultMaxMessageBytes).toBe(64 * 1024 * 1024);
+  });
+
+  it('hands on each frame of a fragmented message as it is, without joining them', async () => {
+    const { client, connection } = await connectPair();
+    const frames = [0x61, 0x62, 0x63].map((fill) => Buffer.alloc(100 * 1024, fill));
+    frames.forEach((frame, i) => {
+      client.send(frame, { fin: i === frames.length - 1 });
+    });
+    client.close(1000);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of connection.incoming) chunks.push(chunk);
+    expect(chunks.map((chunk) => Buffer.from(chunk))).toEqual(frames);
+  });
+
   it('sends each write as one binary message, in order, then close 1000 after the linger', async () => {
     const lingerMs = 200;
     const { client, connection } = await connectPair({ lingerMs });
@@ -159,6 +185,20 @@ describe('WebSocketConnection', () => {
     expect(closeCode).toBe(1000);
     expect(closedAt - endStartedAt).toBeGreaterThanOrEqual(lingerMs - 20);
     await expect(connection.write(example)).rejects.toThrow(/ending/);
+  });
+
+  it('ends without the linger on end({ linger: false }): every message, then close 1000, well under lingerMs', async () => {
+    const lingerMs = 2000;
+    const { client, connection } = await connectPair({ lingerMs });
+    const receiving = receiveMessages(client);
+    client.send(Buffer.from('G/1/unread input\0'));
+    await connection.write(example);
+    const endStartedAt = performance.now();
+    await connection.end({ linger: false });
+    const { messages, closeCode, closedAt } = await receiving;
+    expect(closedAt - endStartedAt).toBeLessThan(lingerMs / 4);
+    expect(closeCode).toBe(1000);
+    expect(firstDifference(Buffer.concat(messages), example)).toBe(-1);
   });
 
   it('drops a reader that stops reading, holding at most one message beyond the socket buffer', async () => {

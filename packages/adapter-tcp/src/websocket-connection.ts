@@ -34,8 +34,12 @@ class WebSocketTransport implements Transport {
   }
 
   start(events: TransportEvents): void {
+    // A binary message comes as its frames' payloads, handed on as they are: ws would otherwise
+    // copy a fragmented message into one buffer, and message boundaries carry no meaning.
+    this.#webSocket.binaryType = 'fragments';
     this.#webSocket.on('message', (data: RawData) => {
-      events.data(toBytes(data));
+      if (Array.isArray(data)) for (const fragment of data) events.data(fragment);
+      else events.data(toBytes(data));
     });
     this.#webSocket.on('error', (error: Error) => {
       this.#lastError = error;
@@ -70,8 +74,7 @@ class WebSocketTransport implements Transport {
   }
 }
 
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
+function toBytes(data: Buffer | ArrayBuffer): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 

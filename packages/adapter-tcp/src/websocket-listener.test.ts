@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WebSocket } from 'ws';
+import type { ClientOptions, WebSocket } from 'ws';
 import {
   ConnectionInbox,
   connectTcp,
@@ -48,8 +48,8 @@ async function startListener(options: Partial<WebSocketListenerOptions> = {}): P
   return { listener, port };
 }
 
-async function open(url: string): Promise<WebSocket> {
-  const client = await openWebSocket(url);
+async function open(url: string, options?: ClientOptions): Promise<WebSocket> {
+  const client = await openWebSocket(url, options);
   clients.push(client);
   return client;
 }
@@ -153,6 +153,38 @@ describe('WebSocketListener', () => {
     expect((await inbox.next()).peer).toMatch(/^ws 127\.0\.0\.1:\d+$/);
     await open(`ws://[::1]:${port}/`);
     expect((await inbox.next()).peer).toMatch(/^ws \[::1\]:\d+$/);
+  });
+
+  it('refuses an Origin outside allowedOrigins with 403, and takes listed origins and clients without one', async () => {
+    const errors: [Error, string][] = [];
+    const { port } = await startListener({
+      allowedOrigins: ['https://www.faforever.com', 'http://localhost:8080'],
+      onError: (error, context) => errors.push([error, context]),
+    });
+    const url = `ws://127.0.0.1:${port}/1/a.SCFAreplay`;
+    await expect(openWebSocket(url, { origin: 'https://evil.example' })).rejects.toThrow(
+      'Unexpected server response: 403',
+    );
+    await expect(openWebSocket(url, { origin: 'null' })).rejects.toThrow('Unexpected server response: 403');
+    expect(errors.map(([error, context]) => [error.message, context])).toEqual([
+      [expect.stringMatching(/origin "https:\/\/evil\.example" is not allowed$/), 'handshake'],
+      [expect.stringMatching(/origin "null" is not allowed$/), 'handshake'],
+    ]);
+    expect(inbox.received).toBe(0);
+
+    await expectWorkingConnection(await open(url), await inbox.next());
+    await expectWorkingConnection(
+      await open(url, { origin: 'https://www.faforever.com' }),
+      await inbox.next(),
+    );
+    await expectWorkingConnection(await open(url, { origin: 'HTTP://LOCALHOST:8080' }), await inbox.next());
+    expect(errors).toHaveLength(2);
+  });
+
+  it('takes every Origin when no allow-list is set', async () => {
+    const { port } = await startListener();
+    const client = await open(`ws://127.0.0.1:${port}/`, { origin: 'https://anywhere.example' });
+    await expectWorkingConnection(client, await inbox.next());
   });
 
   it('rejects options no timer can honour, naming the key', () => {

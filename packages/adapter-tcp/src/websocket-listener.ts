@@ -22,12 +22,22 @@ export interface WebSocketListenerOptions extends ListenerOptions {
    * Handshakes run concurrently, so a stuck client never delays another. Default 10_000.
    */
   readonly handshakeTimeoutMs?: number;
-  /** Largest message a client may send; a larger one ends that connection (close 1009). Default 1 MiB. */
+  /**
+   * Largest message a client may send; a larger one ends that connection (close 1009).
+   * Default 64 MiB, the Rust server's limit (tungstenite's default).
+   */
   readonly maxMessageBytes?: number;
+  /**
+   * Browser origins allowed to connect (`https://www.faforever.com`); a handshake whose `Origin`
+   * header is not listed gets a 403. A handshake without `Origin` (the game's bridge, the Java
+   * client) is always allowed: the header only stops other web pages from using a visitor's
+   * browser. Compared as origins (case and default port do not matter). Default: no check.
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export const defaultHandshakeTimeoutMs = 10_000;
-export const defaultMaxMessageBytes = 1024 * 1024;
+export const defaultMaxMessageBytes = 64 * 1024 * 1024;
 
 /**
  * Accepts WebSocket connections on any path (the Java client's bridge on port 15001) and hands
@@ -37,6 +47,7 @@ export class WebSocketListener {
   readonly #options: WebSocketListenerOptions;
   readonly #connectionOptions: ResolvedConnectionOptions;
   readonly #handshakeTimeoutMs: number;
+  readonly #allowedOrigins: ReadonlySet<string> | undefined;
   readonly #onConnection: (connection: TransportConnection) => void;
   readonly #server: Server;
   readonly #webSocketServer: WebSocketServer;
@@ -49,6 +60,9 @@ export class WebSocketListener {
     this.#connectionOptions = resolveConnectionOptions(options);
     this.#handshakeTimeoutMs = options.handshakeTimeoutMs ?? defaultHandshakeTimeoutMs;
     checkDurationMs('handshakeTimeoutMs', this.#handshakeTimeoutMs);
+    const { allowedOrigins } = options;
+    this.#allowedOrigins =
+      allowedOrigins === undefined ? undefined : new Set(allowedOrigins.map(normalizeOrigin));
     this.#onConnection = onConnection;
     this.#server = createHttpServer(options);
     this.#webSocketServer = new WebSocketServer({
@@ -60,6 +74,7 @@ export class WebSocketListener {
       handleProtocols: () => false,
     });
     this.#server.on('connection', (socket: Socket) => {
+      if (options.connectionLimit?.admit(socket, 'ws') === false) return;
       this.#startHandshake(socket);
     });
     this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -116,6 +131,14 @@ export class WebSocketListener {
       socket.destroy();
       return;
     }
+    const { origin } = request.headers;
+    if (origin !== undefined && this.#allowedOrigins?.has(normalizeOrigin(origin)) === false) {
+      this.#endHandshake(socket);
+      refuseHandshake(socket, 403, 'Forbidden', 'This origin may not connect.\n');
+      const message = `${formatPeer('ws', socket)}: origin ${JSON.stringify(origin)} is not allowed`;
+      this.#options.onError?.(new ConnectionError(message), 'handshake');
+      return;
+    }
     this.#webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
       if (this.#endHandshake(socket)) this.#accept(webSocket, socket);
       else webSocket.terminate();
@@ -153,6 +176,26 @@ function createHttpServer(options: ListenerOptions): Server {
 function respondUpgradeRequired(_request: IncomingMessage, response: ServerResponse): void {
   response.writeHead(426, { Connection: 'close', Upgrade: 'websocket', 'Content-Type': 'text/plain' });
   response.end('This port speaks WebSocket only: upgrade required.\n');
+}
+
+/** The response to a refused upgrade, then a close once it was sent (as ws does). */
+function refuseHandshake(socket: Socket, status: number, reason: string, body: string): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** `https://www.faforever.com` for `HTTPS://WWW.FAForever.com:443/`; other text lowercased as is. */
+function normalizeOrigin(origin: string): string {
+  const text = origin.trim().toLowerCase();
+  try {
+    const parsed = new URL(text).origin;
+    return parsed === 'null' ? text : parsed;
+  } catch {
+    return text;
+  }
 }
 
 function checkedMaxMessageBytes(bytes: number): number {

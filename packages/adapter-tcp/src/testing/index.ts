@@ -7,3 +7,5 @@ export type { ReadToEnd } from './connect-tcp.js';
 export { openWebSocket, receiveMessages } from './open-web-socket.js';
 export type { ReceivedMessages } from './open-web-socket.js';
 export { PatternSender, receivePattern } from './pattern-sender.js';
+export { RecordingReceiver } from './recording-receiver.js';
+export type { ReceiverOutcome } from './recording-receiver.js';

@@ -1,9 +1,10 @@
 import { WebSocket } from 'ws';
+import type { ClientOptions } from 'ws';
 
 /** Opens a `ws` client; rejects when the handshake fails. */
-export function openWebSocket(url: string): Promise<WebSocket> {
+export function openWebSocket(url: string, options?: ClientOptions): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const webSocket = new WebSocket(url);
+    const webSocket = new WebSocket(url, options);
     webSocket.once('error', reject);
     webSocket.once('open', () => {
       webSocket.off('error', reject);

@@ -42,9 +42,11 @@ export interface ByteConnection {
   write(bytes: Uint8Array): Promise<void>;
   /**
    * Ends the connection gracefully: flush what was written, linger briefly, then close without a
-   * reset. Idempotent; resolves when the connection is closed.
+   * reset. Idempotent; resolves when the connection is closed. With `linger: false` (shutdown)
+   * it closes as soon as the bytes are flushed, still without a reset, and cuts short the linger
+   * of an `end()` already under way.
    */
-  end(): Promise<void>;
+  end(options?: { readonly linger?: boolean }): Promise<void>;
   /** Closes at once, discarding unsent bytes (forced timeout, shutdown of a stuck peer). Idempotent. */
   destroy(): void;
 }

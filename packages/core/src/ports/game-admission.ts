@@ -3,18 +3,19 @@ import type { GameId } from '../game-id.js';
 export type AdmissionVerdict =
   { readonly admitted: true } | { readonly admitted: false; readonly reason: string };
 
-/** A writer asking to join a game. */
+/** One writer that asks to join a game's replay. */
 export interface AdmissionRequest {
   readonly gameId: GameId;
-  /** The name from its connection header. */
+  /** The player's login, from the connection header (`P/<id>/<login>.SCFAreplay`, see `playerNameOf`). */
   readonly playerName: string;
-  /** Whether it would create the game's replay (no replay of it is live here). */
+  /** Whether this writer would create the game's replay (no live replay of the game yet). */
   readonly newReplay: boolean;
 }
 
 /**
- * Decides whether a writer may join a game (FAF mode's optional `replay.require_known_game` and
- * `replay.require_known_player`). The default admits everything.
+ * Decides whether a writer may write to a game's replay (FAF mode's optional
+ * `replay.require_known_game` for new replays and `replay.require_known_player` for every
+ * writer). Called once per writer, before it is attached. The default admits everything.
  */
 export interface GameAdmission {
   /** Resolves to a verdict; never throws (an unreachable database admits: a live game is never lost). */

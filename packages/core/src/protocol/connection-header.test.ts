@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolUsageError } from './protocol-errors.js';
-import { CONNECTION_HEADER_LIMIT_BYTES, ConnectionHeaderReader } from './connection-header.js';
+import { CONNECTION_HEADER_LIMIT_BYTES, ConnectionHeaderReader, playerNameOf } from './connection-header.js';
 import type { ConnectionHeaderStep } from './connection-header.js';
 
 const encoder = new TextEncoder();
@@ -211,5 +211,20 @@ describe('ConnectionHeaderReader: any chunking', () => {
         expect(chunked).toEqual(whole);
       }),
     );
+  });
+});
+
+describe('playerNameOf', () => {
+  it.each([
+    ['user1.SCFAreplay', 'user1'],
+    ['User1.scfareplay', 'User1'],
+    ['user1.SCFAREPLAY', 'user1'],
+    ['user1', 'user1'],
+    ['a.SCFAreplay.SCFAreplay', 'a.SCFAreplay'],
+    ['.SCFAreplay', ''],
+    ['user1.SCFAreplay.txt', 'user1.SCFAreplay.txt'],
+    ['Ünïcödé.SCFAreplay', 'Ünïcödé'],
+  ])('takes %j as the player %j', (connectionName, player) => {
+    expect(playerNameOf(connectionName)).toBe(player);
   });
 });

@@ -121,6 +121,21 @@ export class ConnectionHeaderReader {
   }
 }
 
+const REPLAY_SUFFIX = '.scfareplay';
+
+/**
+ * The player's login in a writer's connection name: the game sends `<login>.SCFAreplay`
+ * (the client launches it with `/savereplay gpgnet://host:port/<id>/<login>.SCFAreplay`). The
+ * suffix is matched case-insensitively, as the legacy server did; a name without it is returned
+ * whole.
+ */
+export function playerNameOf(connectionName: string): string {
+  const suffix = connectionName.slice(-REPLAY_SUFFIX.length);
+  return suffix.toLowerCase() === REPLAY_SUFFIX
+    ? connectionName.slice(0, -REPLAY_SUFFIX.length)
+    : connectionName;
+}
+
 function parseLine(role: ConnectionRole, line: Uint8Array, rest: Uint8Array): ConnectionHeaderStep {
   const slash = line.indexOf(SLASH);
   if (slash === -1) return rejected('no-slash', 'Connection header has too few slashes: 1');

@@ -1,4 +1,4 @@
-export { ConnectionHeaderReader, CONNECTION_HEADER_LIMIT_BYTES } from './connection-header.js';
+export { ConnectionHeaderReader, CONNECTION_HEADER_LIMIT_BYTES, playerNameOf } from './connection-header.js';
 export type {
   ConnectionHeader,
   ConnectionHeaderRejection,
@@ -7,7 +7,8 @@ export type {
   ConnectionRole,
 } from './connection-header.js';
 export { ScfaHeaderScanner, SCFA_HEADER_LIMIT_BYTES } from './scfa-header.js';
-export type { ScfaHeaderStep } from './scfa-header.js';
+export type { ScfaHeaderScannerOptions, ScfaHeaderStep } from './scfa-header.js';
+export { HeaderBudget } from './header-budget.js';
 export { decodeScfaHeader } from './scfa-header-decoder.js';
 export type { ScfaArmy, ScfaHeaderInfo, ScfaPlayer } from './scfa-header-decoder.js';
 export { isLuaTable, luaField, luaToJson, LUA_MAX_DEPTH } from './lua-value.js';

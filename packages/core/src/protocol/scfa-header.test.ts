@@ -143,8 +143,8 @@ describe('ScfaHeaderScanner size cap', () => {
   });
 
   it('accepts a header of exactly the cap and rejects one byte more, as soon as the walk knows', () => {
-    expectSplit(scan([example], new ScfaHeaderScanner(1966)), example, 1966);
-    const scanner = new ScfaHeaderScanner(1965);
+    expectSplit(scan([example], new ScfaHeaderScanner({ maxBytes: 1966 })), example, 1966);
+    const scanner = new ScfaHeaderScanner({ maxBytes: 1965 });
     // Byte 1961 ends the last army; the 4-byte seed after it cannot fit under 1965.
     expect(scanner.push(exampleHeader.subarray(0, 1961)).status).toBe('need-more');
     expect(scanner.push(exampleHeader.subarray(1961, 1962))).toEqual({

@@ -1,3 +1,4 @@
+import type { HeaderBudget } from './header-budget.js';
 import { ProtocolUsageError } from './protocol-errors.js';
 
 export type ScfaHeaderStep =
@@ -8,6 +9,16 @@ export type ScfaHeaderStep =
 
 /** The Rust server's cap on the SCFA header (spec §2.3): a longer header is rejected. */
 export const SCFA_HEADER_LIMIT_BYTES = 1 << 20;
+
+export interface ScfaHeaderScannerOptions {
+  /** The longest header accepted. Default `SCFA_HEADER_LIMIT_BYTES`. */
+  readonly maxBytes?: number;
+  /** Shared bound on the bytes all scanners hold; none by default. */
+  readonly budget?: HeaderBudget;
+}
+
+/** The pending buffer starts this small and doubles, so a tiny first chunk costs little. */
+const MIN_PENDING_CAPACITY = 1024;
 
 /** One field the walk needs next. `skip` fields are read but their content does not matter. */
 type Need =
@@ -50,13 +61,15 @@ function* scfaHeaderLayout(): Generator<Need, void, number> {
 }
 
 /**
- * Finds the end of a writer's SCFA header in chunks of any size. It keeps references to the
- * chunks it saw (they belong to it, per `ByteConnection`) and copies them once, at completion.
- * Lua blobs cost O(1) per chunk; strings are searched natively. After a step other than
- * `need-more`, the scanner must not be used again.
+ * Finds the end of a writer's SCFA header in chunks of any size. The bytes of an incomplete
+ * header are copied into one growing buffer (doubling, capped at `maxBytes`), so a header sent
+ * one byte per packet costs its length in memory, not a chunk object per byte; the budget, when
+ * given, is charged for that buffer. Lua blobs cost O(1) per chunk; strings are searched
+ * natively. After a step other than `need-more`, or `release()`, the scanner must not be used.
  */
 export class ScfaHeaderScanner {
   readonly #maxBytes: number;
+  readonly #budget: HeaderBudget | undefined;
   readonly #layout = scfaHeaderLayout();
   #need: Need | null;
   #uintValue = 0;
@@ -65,12 +78,19 @@ export class ScfaHeaderScanner {
   #stringEnded = false;
   /** Header bytes consumed so far, over all chunks. */
   #scannedBytes = 0;
-  #chunks: Uint8Array[] = [];
+  /** The first `#scannedBytes` bytes of the header, while it is incomplete. */
+  #pending: Uint8Array | null = null;
   #finished = false;
 
-  constructor(maxBytes: number = SCFA_HEADER_LIMIT_BYTES) {
-    this.#maxBytes = maxBytes;
+  constructor(options: ScfaHeaderScannerOptions = {}) {
+    this.#maxBytes = options.maxBytes ?? SCFA_HEADER_LIMIT_BYTES;
+    this.#budget = options.budget;
     this.#need = this.#layout.next().value ?? null;
+  }
+
+  /** Bytes held for the incomplete header: the pending buffer's capacity (charged to the budget). */
+  get retainedBytes(): number {
+    return this.#pending?.byteLength ?? 0;
   }
 
   push(chunk: Uint8Array): ScfaHeaderStep {
@@ -84,10 +104,7 @@ export class ScfaHeaderScanner {
       this.#advanceIfSatisfied();
       if (this.#blobCannotFit()) return this.#reject(this.#tooLong());
     }
-    if (this.#need !== null) {
-      if (chunk.length > 0) this.#chunks.push(chunk);
-      return NEED_MORE;
-    }
+    if (this.#need !== null) return this.#keep(chunk);
     return this.#complete(chunk, offset);
   }
 
@@ -98,6 +115,14 @@ export class ScfaHeaderScanner {
     return this.#reject(
       `the stream ended inside the replay header after ${this.#scannedBytes} bytes (${field})`,
     );
+  }
+
+  /**
+   * Gives back what an abandoned scanner holds (its connection failed before a final step), so
+   * that the budget is not leaked. Idempotent; a no-op after a final step.
+   */
+  release(): void {
+    this.#finish();
   }
 
   /** Consumes bytes of `need` from `chunk` at `offset`; returns the new offset. */
@@ -147,14 +172,42 @@ export class ScfaHeaderScanner {
     return this.#uintBytes === UINT_BYTES[need.kind];
   }
 
+  /** Appends a chunk that the header consumed entirely (`#scannedBytes` already counts it). */
+  #keep(chunk: Uint8Array): ScfaHeaderStep {
+    const keptBytes = this.#scannedBytes - chunk.length;
+    if (chunk.length === 0) return NEED_MORE;
+    if (this.#pending === null || this.#pending.byteLength < this.#scannedBytes) {
+      const grown = this.#grow(keptBytes);
+      if (grown !== null) return this.#reject(grown);
+    }
+    this.#pending?.set(chunk, keptBytes);
+    return NEED_MORE;
+  }
+
+  /** Reallocates the pending buffer to fit `#scannedBytes`; the rejection reason on failure. */
+  #grow(keptBytes: number): string | null {
+    const oldCapacity = this.#pending?.byteLength ?? 0;
+    const capacity = Math.min(
+      this.#maxBytes,
+      Math.max(this.#scannedBytes, 2 * oldCapacity, MIN_PENDING_CAPACITY),
+    );
+    if (this.#budget !== undefined && !this.#budget.take(capacity - oldCapacity)) {
+      return (
+        `too many replay headers are incomplete at once: the server's budget of ` +
+        `${this.#budget.capacityBytes} bytes for them is exhausted`
+      );
+    }
+    const grown = new Uint8Array(capacity);
+    if (this.#pending !== null) grown.set(this.#pending.subarray(0, keptBytes));
+    this.#pending = grown;
+    return null;
+  }
+
   #complete(lastChunk: Uint8Array, headerEnd: number): ScfaHeaderStep {
     const header = new Uint8Array(this.#scannedBytes);
-    let at = 0;
-    for (const chunk of this.#chunks) {
-      header.set(chunk, at);
-      at += chunk.length;
-    }
-    header.set(lastChunk.subarray(0, headerEnd), at);
+    const keptBytes = this.#scannedBytes - headerEnd;
+    if (this.#pending !== null) header.set(this.#pending.subarray(0, keptBytes));
+    header.set(lastChunk.subarray(0, headerEnd), keptBytes);
     this.#finish();
     return { status: 'complete', header, rest: lastChunk.subarray(headerEnd) };
   }
@@ -175,7 +228,8 @@ export class ScfaHeaderScanner {
 
   #finish(): void {
     this.#finished = true;
-    this.#chunks = [];
+    if (this.#pending !== null) this.#budget?.give(this.#pending.byteLength);
+    this.#pending = null;
   }
 
   #assertOpen(): void {

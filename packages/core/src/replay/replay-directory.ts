@@ -8,6 +8,7 @@ import type {
 } from '../ports/game-directory.js';
 import type { LiveStream } from '../ports/live-stream.js';
 import type { RecoveredLog, ReplayLogStore } from '../ports/replay-log.js';
+import { playerNameOf } from '../protocol/index.js';
 import { Notifier } from './notifier.js';
 import { Replay } from './replay.js';
 import type { ReplayDeps } from './replay.js';
@@ -70,7 +71,8 @@ export class ReplayDirectory implements GameDirectory {
   }
 
   async attachWriter(accepted: AcceptedConnection): Promise<Attachment> {
-    const { gameId, name } = accepted.header;
+    const { gameId } = accepted.header;
+    const name = playerNameOf(accepted.header.name);
     let replay = this.#replays.get(gameId);
     if (replay === undefined) {
       const refusal = await this.#refuseNewReplay(gameId, name);

@@ -9,6 +9,7 @@ import type { Logger } from '../ports/logger.js';
 import type { JournalEntry, ReplayLog } from '../ports/replay-log.js';
 import type { ConnectionResult, ServerEvents } from '../ports/server-events.js';
 import { BodyFrameWalker } from '../protocol/index.js';
+import type { HeaderBudget } from '../protocol/index.js';
 import { DecideLoop } from './decide-loop.js';
 import { Notifier, untilNextOrAborted } from './notifier.js';
 import { sendToReader } from './reader-session.js';
@@ -22,6 +23,8 @@ export interface ReplayDeps {
   readonly events: ServerEvents;
   readonly logger: Logger;
   readonly saver: ReplaySaver;
+  /** The process-wide bound on SCFA-header bytes held while headers are incomplete. */
+  readonly headerBudget?: HeaderBudget;
 }
 
 export type CutReason = 'forced timeout' | 'shutdown';
@@ -235,6 +238,7 @@ export class Replay {
         bytesReceived: (bytes) => events.bytesReceived(bytes),
       },
       this.#settings.maxStreamBytes,
+      this.#deps.headerBudget,
     );
     connection.receive(session);
     const outcome = await session.done;
@@ -256,7 +260,8 @@ export class Replay {
       this.#cut.signal,
       (bytes) => events.bytesSent(bytes),
     );
-    await connection.end();
+    // At shutdown readers are closed at once (flushed, never reset); otherwise they linger.
+    await connection.end({ linger: !this.#cut.signal.aborted });
     this.#readers.delete(connection);
     events.readersChanged(this.gameId, this.#readers.size);
     this.#readersChanged.notify();

@@ -2,6 +2,7 @@ import type { ConnectionError } from '../errors.js';
 import type { ByteReceiver } from '../ports/byte-connection.js';
 import type { ConnectionResult } from '../ports/server-events.js';
 import { ScfaHeaderScanner } from '../protocol/index.js';
+import type { HeaderBudget } from '../protocol/index.js';
 
 export interface WriterOutcome {
   readonly result: ConnectionResult;
@@ -30,11 +31,13 @@ export class WriterSession implements ByteReceiver {
   readonly #sink: WriterSink;
   readonly #maxStreamBytes: number;
   readonly #finish: (outcome: WriterOutcome) => void;
-  #scanner: ScfaHeaderScanner | undefined = new ScfaHeaderScanner();
+  #scanner: ScfaHeaderScanner | undefined;
   #received = 0;
   #over = false;
 
-  constructor(sink: WriterSink, maxStreamBytes: number) {
+  /** `budget`: the process-wide bound on header bytes in flight, charged while the header is incomplete. */
+  constructor(sink: WriterSink, maxStreamBytes: number, budget?: HeaderBudget) {
+    this.#scanner = new ScfaHeaderScanner(budget === undefined ? {} : { budget });
     this.#sink = sink;
     this.#maxStreamBytes = maxStreamBytes;
     const { promise, resolve } = Promise.withResolvers<WriterOutcome>();
@@ -86,6 +89,7 @@ export class WriterSession implements ByteReceiver {
   #end(outcome: WriterOutcome): void {
     if (this.#over) return;
     this.#over = true;
+    this.#scanner?.release();
     this.#scanner = undefined;
     this.#finish(outcome);
   }

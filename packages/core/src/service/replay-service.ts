@@ -11,6 +11,7 @@ import type { ReplayLogStore } from '../ports/replay-log.js';
 import type { ServerEvents } from '../ports/server-events.js';
 import { MemoryReplayLogStore } from '../log/memory-replay-log.js';
 import { ScfaHeaderMetadataSource } from '../metadata/index.js';
+import { HeaderBudget } from '../protocol/index.js';
 import { ConnectionHandler } from '../replay/connection-handler.js';
 import { ReplayDirectory } from '../replay/replay-directory.js';
 import { ReplaySaver } from '../replay/replay-saver.js';
@@ -41,7 +42,12 @@ export interface ReplayServiceSettings {
   readonly rememberedEndedReplays: number;
   /** How often spooled replays are retried while the vault refuses them. */
   readonly spoolRetryMs: number;
+  /** The most SCFA-header bytes held at once across all writers whose header is incomplete. */
+  readonly headerBudgetBytes?: number;
 }
+
+/** 64 headers of the 1 MiB maximum: far more than honest writers ever hold at once (a few KiB each). */
+export const DEFAULT_HEADER_BUDGET_BYTES = 64 * 1024 * 1024;
 
 /** The core as one object: what app and the test harness start, serve connections with, and stop. */
 export interface ReplayService {
@@ -87,7 +93,15 @@ export function assembleReplayService(
   const logStore = ports.logStore ?? new MemoryReplayLogStore();
   const directory = new ReplayDirectory(
     settings.replay,
-    { clock, events, logger, saver, admission: ports.admission ?? admitEveryGame, logStore },
+    {
+      clock,
+      events,
+      logger,
+      saver,
+      admission: ports.admission ?? admitEveryGame,
+      logStore,
+      headerBudget: new HeaderBudget(settings.headerBudgetBytes ?? DEFAULT_HEADER_BUDGET_BYTES),
+    },
     { rememberedEndedReplays: settings.rememberedEndedReplays },
   );
   const handler = new ConnectionHandler({

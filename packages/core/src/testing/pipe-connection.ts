@@ -16,6 +16,7 @@ export class PipeConnection implements ByteConnection {
   #receiverDone = false;
   #outbox: Uint8Array[] = [];
   #state: 'open' | 'ended' | 'destroyed' = 'open';
+  #lingerSkipped = false;
   #writeGate: Promise<void> = Promise.resolve();
   #openGate: (() => void) | undefined;
   #closedWaiters: (() => void)[] = [];
@@ -42,7 +43,8 @@ export class PipeConnection implements ByteConnection {
     this.#outbox.push(bytes);
   }
 
-  end(): Promise<void> {
+  end(options?: { readonly linger?: boolean }): Promise<void> {
+    if (options?.linger === false) this.#lingerSkipped = true;
     this.#close('ended');
     return Promise.resolve();
   }
@@ -82,6 +84,11 @@ export class PipeConnection implements ByteConnection {
   /** @internal */
   get state(): 'open' | 'ended' | 'destroyed' {
     return this.#state;
+  }
+
+  /** @internal */
+  get lingerSkipped(): boolean {
+    return this.#lingerSkipped;
   }
 
   /** @internal */
@@ -177,6 +184,11 @@ export class PipeClient {
   /** How the server closed its side: still `open`, gracefully `ended`, or `destroyed`. */
   get closedBy(): 'open' | 'ended' | 'destroyed' {
     return this.#pipe.state;
+  }
+
+  /** Whether the server called `end({ linger: false })` (as at shutdown). */
+  get lingerSkipped(): boolean {
+    return this.#pipe.lingerSkipped;
   }
 
   /** Resolves once the server closed the connection. */

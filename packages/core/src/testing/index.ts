@@ -6,3 +6,7 @@ export type { LogLine } from './recording-logger.js';
 export { RecordingLogger } from './recording-logger.js';
 export type { CoreHarnessOptions } from './core-harness.js';
 export { CoreHarness } from './core-harness.js';
+export type { ReplayLogStoreFixture } from './replay-log-contract.js';
+export { describeReplayLogContract } from './replay-log-contract.js';
+export type { WriterStreamBytes } from './offline-merge.js';
+export { offlineMerge } from './offline-merge.js';

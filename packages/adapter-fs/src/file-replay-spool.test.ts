@@ -5,17 +5,20 @@ import { SpoolError } from '@faf-replay/core';
 import { divergingStreams, firstDifference, fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileReplaySpool } from './file-replay-spool.js';
-import { finishedReplayOf, makeTempDir } from './testing/index.js';
+import { finishedReplayOf, makeTempDir, streamOf } from './testing/index.js';
 
 const example = fixture(fixtureFacts.example.file);
-const streamOf = (replay: FinishedReplay) => Buffer.concat([replay.scfaHeader, ...replay.body]);
 
-function expectSameReplay(actual: FinishedReplay | undefined, expected: FinishedReplay | undefined): void {
+async function expectSameReplay(
+  actual: FinishedReplay | undefined,
+  expected: FinishedReplay | undefined,
+): Promise<void> {
   if (actual === undefined || expected === undefined) throw new Error('a replay is missing');
   expect(actual.gameId).toBe(expected.gameId);
   expect(actual.ticks).toBe(expected.ticks);
+  expect(actual.bodyLength).toBe(expected.bodyLength);
   expect(firstDifference(actual.scfaHeader, expected.scfaHeader)).toBe(-1);
-  expect(firstDifference(streamOf(actual), streamOf(expected))).toBe(-1);
+  expect(firstDifference(await streamOf(actual), await streamOf(expected))).toBe(-1);
   expect(actual.metadata).toEqual(expected.metadata);
   expect([...actual.metadata.teams]).toEqual([...expected.metadata.teams]);
   expect([...actual.metadata.featuredModVersions]).toEqual([...expected.metadata.featuredModVersions]);
@@ -52,7 +55,7 @@ describe('FileReplaySpool', () => {
     await spool().keep(replay);
     const listed = await spool().list();
     expect(listed).toHaveLength(1);
-    expectSameReplay(listed[0], replay);
+    await expectSameReplay(listed[0], replay);
     await spool().release(2000n);
     expect(await spool().list()).toEqual([]);
     expect(await readdir(spoolDir)).toEqual([]);
@@ -74,9 +77,7 @@ describe('FileReplaySpool', () => {
     }
     const listed = await spool().list();
     expect(listed.map((r) => r.gameId)).toEqual([10n, 9n, 8n]);
-    listed.forEach((replay, i) => {
-      expectSameReplay(replay, replays[i]);
-    });
+    for (const [i, replay] of listed.entries()) await expectSameReplay(replay, replays[i]);
   });
 
   it('orders replays kept in the same millisecond by game id', async () => {
@@ -88,13 +89,24 @@ describe('FileReplaySpool', () => {
     expect((await spool().list()).map((r) => r.gameId)).toEqual([4n, 30n, 2n ** 64n - 1n]);
   });
 
-  it('keeps a game again by replacing its file', async () => {
-    await spool().keep(finishedReplayOf(7n, example, { headerBytes: 100 }));
-    const newer = finishedReplayOf(7n, example.subarray(0, 5000), { headerBytes: 200, ticks: 3 });
-    await spool().keep(newer);
+  it('keeps a game again by replacing its file with a replay at least as long', async () => {
+    await spool().keep(finishedReplayOf(7n, example.subarray(0, 5000), { headerBytes: 100 }));
+    const longer = finishedReplayOf(7n, example, { headerBytes: 200, ticks: 3 });
+    expect(await spool().keep(longer)).toEqual({ kind: 'kept' });
     const listed = await spool().list();
     expect(listed).toHaveLength(1);
-    expectSameReplay(listed[0], newer);
+    await expectSameReplay(listed[0], longer);
+  });
+
+  it('never replaces a kept replay with a shorter one of the same game', async () => {
+    const whole = finishedReplayOf(7n, example, { headerBytes: 1966, ticks: 1928 });
+    await spool().keep(whole);
+    const headerOnly = finishedReplayOf(7n, example.subarray(0, 1966), { headerBytes: 1966 });
+    expect(await spool().keep(headerOnly)).toEqual({
+      kind: 'longer-already-kept',
+      keptBytes: example.length,
+    });
+    await expectSameReplay((await spool().list())[0], whole);
   });
 
   it('reports corrupt files apart and leaves them in place', async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ArchiveError } from '@faf-replay/core';
@@ -28,7 +29,7 @@ describe('VaultArchive', () => {
     const archive = new VaultArchive({ vaultRoot, compressionLevel: 3 });
     const outcome = await archive.save(replayOf(1_123_456_789n));
     const location = join(vaultRoot, '11/23/45/67/1123456789.fafreplay');
-    expect(outcome).toEqual({ kind: 'saved', location });
+    expect(outcome).toEqual({ kind: 'archived', location });
     const file = await readFafReplay(await readFile(location));
     expect(file.jsonLine).toBe(encodeJsonHeader(replayOf(1_123_456_789n).metadata));
     expect(file.json).toMatchObject({ uid: 1_123_456_789, version: 2, compression: 'zstd' });
@@ -50,14 +51,14 @@ describe('VaultArchive', () => {
     await mkdir(dirname(location), { recursive: true });
     await writeFile(location, 'an older replay');
     const outcome = await new VaultArchive({ vaultRoot }).save(replayOf(2000n));
-    expect(outcome).toEqual({ kind: 'already-saved', location });
+    expect(outcome).toEqual({ kind: 'already-archived', location });
     expect(await readFile(location, 'utf8')).toBe('an older replay');
   });
 
   it('saves exactly once when two saves of one game race', async () => {
     const archive = new VaultArchive({ vaultRoot, compressionLevel: 1 });
     const outcomes = await Promise.all([archive.save(replayOf(2000n)), archive.save(replayOf(2000n))]);
-    expect(outcomes.map((o) => o.kind).sort()).toEqual(['already-saved', 'saved']);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['already-archived', 'archived']);
     const location = vaultReplayPath(vaultRoot, 2000n);
     expect(firstDifference((await readFafReplay(await readFile(location))).replay, example)).toBe(-1);
     expect(await readdir(dirname(location))).toEqual(['2000.fafreplay']);
@@ -90,7 +91,8 @@ describe('VaultArchive', () => {
       ['1', ['user1']],
       ['2', ['user2']],
     ]);
-    const replay = { ...replayOf(1111n), scfaHeader: header, body: [Buffer.from('bar')] };
+    const bar = { body: () => Readable.from([Buffer.from('bar')]), bodyLength: 3 };
+    const replay = { ...replayOf(1111n), scfaHeader: header, ...bar };
     await new VaultArchive({ vaultRoot }).save({ ...replay, metadata: { ...replay.metadata, teams } });
     const file = await readFafReplay(await readFile(vaultReplayPath(vaultRoot, 1111n)));
     expect(file.json).toMatchObject({

@@ -4,9 +4,11 @@ import type { Logger } from '../ports/logger.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConnectionResult, ServerEvents } from '../ports/server-events.js';
 import { QuorumMerge } from '../merge/index.js';
+import { countTicks } from '../protocol/index.js';
 import { CanonicalStream, PositionHistory, WriterStream } from '../streams/index.js';
 import { Notifier, untilNextOrAborted } from './notifier.js';
 import { sendToReader } from './reader-session.js';
+import { bodyOfChunks } from './replay-saver.js';
 import type { ReplaySaver, SaveResult } from './replay-saver.js';
 import type { ReplaySettings } from './replay-settings.js';
 import { receiveWriterStream } from './writer-session.js';
@@ -228,6 +230,7 @@ export class Replay {
   }
 
   async #save(): Promise<void> {
+    const body = this.#canonical.body();
     this.#saveResult = await this.#deps.saver.save(
       {
         facts: {
@@ -237,7 +240,8 @@ export class Replay {
           firstWriterName: this.#firstWriterName ?? '',
         },
         scfaHeader: this.#canonical.header,
-        body: this.#canonical.body(),
+        ...bodyOfChunks(body),
+        ticks: countTicks(body),
       },
       this.#shutdown,
       this.#log,

@@ -1,11 +1,16 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FinishedReplay } from '@faf-replay/core';
 import { SpoolError } from '@faf-replay/core';
 import { divergingStreams, firstDifference, fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileReplaySpool } from './file-replay-spool.js';
-import { finishedReplayOf, makeTempDir, streamOf } from './testing/index.js';
+import { IoTimeoutError } from './io-watchdog.js';
+import { readFafReplay } from './read-faf-replay.js';
+import { SPOOL_READ_CHUNK_BYTES } from './read-spool-file.js';
+import { encodeSpoolDescription } from './spool-record.js';
+import { finishedReplayOf, makeTempDir, stalledFifo, streamOf, until } from './testing/index.js';
 
 const example = fixture(fixtureFacts.example.file);
 
@@ -125,6 +130,69 @@ describe('FileReplaySpool', () => {
     expect(scan.unreadable.every((u) => u.error instanceof Error)).toBe(true);
     expect((await spool().list()).map((r) => r.gameId)).toEqual([5n]);
     expect((await readdir(spoolDir)).sort()).toEqual(['.8.spool.abc.tmp', '5.spool', '6.spool', '7.spool']);
+  });
+
+  it('lists a spool file over 2 GiB from its first line, and streams its body in bounded chunks', async () => {
+    const bigBodyBytes = 2 ** 31 + 12_345;
+    const big = { ...finishedReplayOf(22n, example, { headerBytes: 1966 }), bodyLength: bigBodyBytes };
+    const line = encodeSpoolDescription(big, clockMs);
+    await mkdir(spoolDir, { recursive: true });
+    const bigPath = join(spoolDir, '22.spool');
+    await writeFile(bigPath, Buffer.concat([line, big.scfaHeader]));
+    await truncate(bigPath, line.length + big.scfaHeader.length + bigBodyBytes);
+    const vault = (await readFafReplay(fixture(fixtureFacts.vault.file))).replay;
+    await spool().keep(finishedReplayOf(21n, vault, { headerBytes: fixtureFacts.vault.headerBytes }));
+
+    const listed = await spool().list();
+    expect(listed.map((r) => [r.gameId, r.bodyLength])).toEqual([
+      [21n, vault.length - fixtureFacts.vault.headerBytes],
+      [22n, bigBodyBytes],
+    ]);
+    const chunkSizes: number[] = [];
+    for await (const chunk of listed[1]?.body() ?? []) {
+      chunkSizes.push(chunk.length);
+      if (chunkSizes.length === 3) break;
+    }
+    expect(chunkSizes).toEqual([SPOOL_READ_CHUNK_BYTES, SPOOL_READ_CHUNK_BYTES, SPOOL_READ_CHUNK_BYTES]);
+    const read: Uint8Array[] = [listed[0]?.scfaHeader ?? new Uint8Array()];
+    for await (const chunk of listed[0]?.body() ?? []) read.push(chunk);
+    expect(Math.max(...read.slice(1).map((chunk) => chunk.length))).toBe(SPOOL_READ_CHUNK_BYTES);
+    expect(firstDifference(Buffer.concat(read), vault)).toBe(-1);
+  });
+
+  it('reports a FIFO planted in the spool as unreadable without blocking on it', async () => {
+    await spool().keep(finishedReplayOf(5n, example, { headerBytes: 100 }));
+    const fifo = await stalledFifo(join(spoolDir, '6.spool'));
+    try {
+      const scan = await spool().scan();
+      expect(scan.replays.map((r) => r.gameId)).toEqual([5n]);
+      expect(scan.unreadable.map((u) => u.path)).toEqual([fifo.path]);
+    } finally {
+      await fifo.release();
+    }
+  });
+
+  it('fails a keep whose body stalls with a SpoolError after its I/O timeout, and keeps nothing', async () => {
+    const fifo = await stalledFifo(join(temp.path, 'stalled'));
+    const stalled = {
+      ...finishedReplayOf(9n, example, { headerBytes: 100 }),
+      body: () => createReadStream(fifo.path),
+    };
+    const error: unknown = await new FileReplaySpool({ spoolDir, ioTimeoutMs: 200 })
+      .keep(stalled)
+      .catch((e: unknown) => e);
+    await fifo.release();
+    expect(error).toBeInstanceOf(SpoolError);
+    expect((error as SpoolError).cause).toBeInstanceOf(IoTimeoutError);
+    await until(async () => (await readdir(spoolDir)).length === 0, 'the temp file to be removed');
+  });
+
+  it('fails to read a listed body whose file was replaced since', async () => {
+    await spool().keep(finishedReplayOf(8n, example.subarray(0, 5000), { headerBytes: 100 }));
+    const [listed] = await spool().list();
+    await spool().keep(finishedReplayOf(8n, example, { headerBytes: 100 }));
+    if (listed === undefined) throw new Error('nothing listed');
+    await expect(streamOf(listed)).rejects.toThrow(/changed since the spool was listed/);
   });
 
   it('lists nothing before anything was kept, and releases idempotently', async () => {

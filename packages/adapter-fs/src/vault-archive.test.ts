@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -6,7 +7,8 @@ import { firstDifference, fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeJsonHeader } from './encode-json-header.js';
 import { readFafReplay } from './read-faf-replay.js';
-import { eventLoopTurnsDuring, finishedReplayOf, makeTempDir } from './testing/index.js';
+import { IoTimeoutError } from './io-watchdog.js';
+import { eventLoopTurnsDuring, finishedReplayOf, makeTempDir, stalledFifo, until } from './testing/index.js';
 import { VaultArchive } from './vault-archive.js';
 import { vaultReplayPath } from './vault-replay-path.js';
 
@@ -114,6 +116,22 @@ describe('VaultArchive', () => {
     const mixed = { ...replayOf(2000n), metadata: replayOf(2001n).metadata };
     await expect(new VaultArchive({ vaultRoot }).save(mixed)).rejects.toBeInstanceOf(ArchiveError);
     await expect(new VaultArchive({ vaultRoot }).contains(2000n)).resolves.toBe(false);
+  });
+
+  it('fails with an ArchiveError when the save stalls for its I/O timeout, and cleans up once it ends', async () => {
+    const fifo = await stalledFifo(join(temp.path, 'stalled'));
+    const stalled = { ...replayOf(2000n), body: () => createReadStream(fifo.path) };
+    const archive = new VaultArchive({ vaultRoot, ioTimeoutMs: 200 });
+    const startedMs = performance.now();
+    const error: unknown = await archive.save(stalled).catch((e: unknown) => e);
+    const failedAfterMs = performance.now() - startedMs;
+    await fifo.release();
+    expect(error).toBeInstanceOf(ArchiveError);
+    expect((error as ArchiveError).cause).toBeInstanceOf(IoTimeoutError);
+    expect(failedAfterMs).toBeLessThan(5_000);
+    const dir = dirname(vaultReplayPath(vaultRoot, 2000n));
+    await until(async () => (await readdir(dir)).length === 0, 'the temp file to be removed');
+    expect(await archive.save(replayOf(2000n))).toMatchObject({ kind: 'archived' });
   });
 
   it('never shows a partial file at the final path', async () => {

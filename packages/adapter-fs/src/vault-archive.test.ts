@@ -134,6 +134,33 @@ describe('VaultArchive', () => {
     expect(await archive.save(replayOf(2000n))).toMatchObject({ kind: 'archived' });
   });
 
+  it('streams at most maxConcurrentSaves bodies at once', async () => {
+    const started: bigint[] = [];
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gated = (gameId: bigint) => {
+      const replay = replayOf(gameId);
+      return {
+        ...replay,
+        body: async function* () {
+          started.push(gameId);
+          await gate;
+          yield* replay.body();
+        },
+      };
+    };
+    const archive = new VaultArchive({ vaultRoot, compressionLevel: 1, maxConcurrentSaves: 1 });
+    const saves = [archive.save(gated(1n)), archive.save(gated(2n))];
+    await until(
+      () => Promise.resolve(started.length === 1 && archive.savesWaiting === 1),
+      'the first save to stream and the second to queue',
+    );
+    expect({ running: archive.savesRunning, started }).toEqual({ running: 1, started: [1n] });
+    openGate();
+    expect((await Promise.all(saves)).map((outcome) => outcome.kind)).toEqual(['archived', 'archived']);
+    expect(started).toEqual([1n, 2n]);
+  });
+
   it('never shows a partial file at the final path', async () => {
     const stream = (await readFafReplay(fixture(fixtureFacts.vault.file))).replay;
     const replay = finishedReplayOf(8_653_680n, stream, { headerBytes: fixtureFacts.vault.headerBytes });

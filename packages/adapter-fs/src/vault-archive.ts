@@ -49,6 +49,16 @@ export class VaultArchive implements ReplayArchive {
     this.#ioTimeoutMs = checkedTimeout(options.ioTimeoutMs ?? DEFAULT_IO_TIMEOUT_MS);
   }
 
+  /** Saves streaming now (at most `maxConcurrentSaves`). */
+  get savesRunning(): number {
+    return this.#saving.running;
+  }
+
+  /** Saves waiting for a free slot: a backlog when many games end together. */
+  get savesWaiting(): number {
+    return this.#saving.waiting;
+  }
+
   async save(replay: FinishedReplay): Promise<ArchiveOutcome> {
     if (replay.metadata.gameId !== replay.gameId) {
       throw new ArchiveError(`metadata of game ${replay.metadata.gameId} given for replay ${replay.gameId}`);

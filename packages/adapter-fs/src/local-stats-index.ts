@@ -61,10 +61,16 @@ export class LocalStatsIndex implements GameStatsSink {
     }
   }
 
-  /** Closes the file; a later `record` opens it again. */
+  /** Closes the file; a later `record` opens it again. Bounded like a record: a hung disk fails it with a `StatsError`. */
   async close(): Promise<void> {
-    await this.#tail;
-    await this.#closeHandle();
+    try {
+      await withIoTimeout(this.#ioTimeoutMs, `closing ${this.#path}`, async () => {
+        await this.#tail;
+        await this.#closeHandle();
+      });
+    } catch (cause) {
+      throw new StatsError(`could not close ${this.#path}`, { cause });
+    }
   }
 
   async #append(gameId: GameId, line: string): Promise<void> {

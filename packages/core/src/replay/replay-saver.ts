@@ -96,10 +96,10 @@ export class ReplaySaver {
       ticks: replay.ticks,
     };
     const result = (await this.#archiveUntilShutdown(finished, shutdown, log)) ?? 'unsaved';
+    if (result === 'unsaved') this.#keepRetrying(finished, log);
     if (result === 'archived' || result === 'unsaved') {
       await this.#recordStats(gameId, replay.ticks, result === 'archived', log);
     }
-    if (result === 'unsaved') this.#keepRetrying(finished, log);
     return result;
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StatsError } from '@faf-replay/core';
 import { FilePendingStatsJournal } from './file-pending-stats-journal.js';
+import { stalledFifo } from './testing/index.js';
 
 describe('FilePendingStatsJournal', () => {
   it('keeps one record per game across instances, replacing older ones', async () => {
@@ -38,5 +39,17 @@ describe('FilePendingStatsJournal', () => {
     await expect(journal.put({ gameId: 1n, stats: { ticks: 1, available: true } })).rejects.toBeInstanceOf(
       StatsError,
     );
+  });
+
+  it('skips a FIFO planted among the records without blocking on it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'faf-stats-'));
+    const journal = new FilePendingStatsJournal({ dir });
+    await journal.put({ gameId: 9n, stats: { ticks: 2, available: true } });
+    const fifo = await stalledFifo(join(dir, '10.stats.json'));
+    try {
+      expect(await journal.list()).toEqual([{ gameId: 9n, stats: { ticks: 2, available: true } }]);
+    } finally {
+      await fifo.release();
+    }
   });
 });

@@ -1,21 +1,29 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FinishedReplay } from '@faf-replay/core';
 import { SpoolError } from '@faf-replay/core';
 import { divergingStreams, firstDifference, fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileReplaySpool } from './file-replay-spool.js';
-import { finishedReplayOf, makeTempDir } from './testing/index.js';
+import { IoTimeoutError } from './io-watchdog.js';
+import { readFafReplay } from './read-faf-replay.js';
+import { SPOOL_READ_CHUNK_BYTES } from './read-spool-file.js';
+import { encodeSpoolDescription } from './spool-record.js';
+import { finishedReplayOf, makeTempDir, stalledFifo, streamOf, until } from './testing/index.js';
 
 const example = fixture(fixtureFacts.example.file);
-const streamOf = (replay: FinishedReplay) => Buffer.concat([replay.scfaHeader, ...replay.body]);
 
-function expectSameReplay(actual: FinishedReplay | undefined, expected: FinishedReplay | undefined): void {
+async function expectSameReplay(
+  actual: FinishedReplay | undefined,
+  expected: FinishedReplay | undefined,
+): Promise<void> {
   if (actual === undefined || expected === undefined) throw new Error('a replay is missing');
   expect(actual.gameId).toBe(expected.gameId);
   expect(actual.ticks).toBe(expected.ticks);
+  expect(actual.bodyLength).toBe(expected.bodyLength);
   expect(firstDifference(actual.scfaHeader, expected.scfaHeader)).toBe(-1);
-  expect(firstDifference(streamOf(actual), streamOf(expected))).toBe(-1);
+  expect(firstDifference(await streamOf(actual), await streamOf(expected))).toBe(-1);
   expect(actual.metadata).toEqual(expected.metadata);
   expect([...actual.metadata.teams]).toEqual([...expected.metadata.teams]);
   expect([...actual.metadata.featuredModVersions]).toEqual([...expected.metadata.featuredModVersions]);
@@ -52,7 +60,7 @@ describe('FileReplaySpool', () => {
     await spool().keep(replay);
     const listed = await spool().list();
     expect(listed).toHaveLength(1);
-    expectSameReplay(listed[0], replay);
+    await expectSameReplay(listed[0], replay);
     await spool().release(2000n);
     expect(await spool().list()).toEqual([]);
     expect(await readdir(spoolDir)).toEqual([]);
@@ -74,9 +82,7 @@ describe('FileReplaySpool', () => {
     }
     const listed = await spool().list();
     expect(listed.map((r) => r.gameId)).toEqual([10n, 9n, 8n]);
-    listed.forEach((replay, i) => {
-      expectSameReplay(replay, replays[i]);
-    });
+    for (const [i, replay] of listed.entries()) await expectSameReplay(replay, replays[i]);
   });
 
   it('orders replays kept in the same millisecond by game id', async () => {
@@ -88,13 +94,24 @@ describe('FileReplaySpool', () => {
     expect((await spool().list()).map((r) => r.gameId)).toEqual([4n, 30n, 2n ** 64n - 1n]);
   });
 
-  it('keeps a game again by replacing its file', async () => {
-    await spool().keep(finishedReplayOf(7n, example, { headerBytes: 100 }));
-    const newer = finishedReplayOf(7n, example.subarray(0, 5000), { headerBytes: 200, ticks: 3 });
-    await spool().keep(newer);
+  it('keeps a game again by replacing its file with a replay at least as long', async () => {
+    await spool().keep(finishedReplayOf(7n, example.subarray(0, 5000), { headerBytes: 100 }));
+    const longer = finishedReplayOf(7n, example, { headerBytes: 200, ticks: 3 });
+    expect(await spool().keep(longer)).toEqual({ kind: 'kept' });
     const listed = await spool().list();
     expect(listed).toHaveLength(1);
-    expectSameReplay(listed[0], newer);
+    await expectSameReplay(listed[0], longer);
+  });
+
+  it('never replaces a kept replay with a shorter one of the same game', async () => {
+    const whole = finishedReplayOf(7n, example, { headerBytes: 1966, ticks: 1928 });
+    await spool().keep(whole);
+    const headerOnly = finishedReplayOf(7n, example.subarray(0, 1966), { headerBytes: 1966 });
+    expect(await spool().keep(headerOnly)).toEqual({
+      kind: 'longer-already-kept',
+      keptBytes: example.length,
+    });
+    await expectSameReplay((await spool().list())[0], whole);
   });
 
   it('reports corrupt files apart and leaves them in place', async () => {
@@ -113,6 +130,69 @@ describe('FileReplaySpool', () => {
     expect(scan.unreadable.every((u) => u.error instanceof Error)).toBe(true);
     expect((await spool().list()).map((r) => r.gameId)).toEqual([5n]);
     expect((await readdir(spoolDir)).sort()).toEqual(['.8.spool.abc.tmp', '5.spool', '6.spool', '7.spool']);
+  });
+
+  it('lists a spool file over 2 GiB from its first line, and streams its body in bounded chunks', async () => {
+    const bigBodyBytes = 2 ** 31 + 12_345;
+    const big = { ...finishedReplayOf(22n, example, { headerBytes: 1966 }), bodyLength: bigBodyBytes };
+    const line = encodeSpoolDescription(big, clockMs);
+    await mkdir(spoolDir, { recursive: true });
+    const bigPath = join(spoolDir, '22.spool');
+    await writeFile(bigPath, Buffer.concat([line, big.scfaHeader]));
+    await truncate(bigPath, line.length + big.scfaHeader.length + bigBodyBytes);
+    const vault = (await readFafReplay(fixture(fixtureFacts.vault.file))).replay;
+    await spool().keep(finishedReplayOf(21n, vault, { headerBytes: fixtureFacts.vault.headerBytes }));
+
+    const listed = await spool().list();
+    expect(listed.map((r) => [r.gameId, r.bodyLength])).toEqual([
+      [21n, vault.length - fixtureFacts.vault.headerBytes],
+      [22n, bigBodyBytes],
+    ]);
+    const chunkSizes: number[] = [];
+    for await (const chunk of listed[1]?.body() ?? []) {
+      chunkSizes.push(chunk.length);
+      if (chunkSizes.length === 3) break;
+    }
+    expect(chunkSizes).toEqual([SPOOL_READ_CHUNK_BYTES, SPOOL_READ_CHUNK_BYTES, SPOOL_READ_CHUNK_BYTES]);
+    const read: Uint8Array[] = [listed[0]?.scfaHeader ?? new Uint8Array()];
+    for await (const chunk of listed[0]?.body() ?? []) read.push(chunk);
+    expect(Math.max(...read.slice(1).map((chunk) => chunk.length))).toBe(SPOOL_READ_CHUNK_BYTES);
+    expect(firstDifference(Buffer.concat(read), vault)).toBe(-1);
+  });
+
+  it('reports a FIFO planted in the spool as unreadable without blocking on it', async () => {
+    await spool().keep(finishedReplayOf(5n, example, { headerBytes: 100 }));
+    const fifo = await stalledFifo(join(spoolDir, '6.spool'));
+    try {
+      const scan = await spool().scan();
+      expect(scan.replays.map((r) => r.gameId)).toEqual([5n]);
+      expect(scan.unreadable.map((u) => u.path)).toEqual([fifo.path]);
+    } finally {
+      await fifo.release();
+    }
+  });
+
+  it('fails a keep whose body stalls with a SpoolError after its I/O timeout, and keeps nothing', async () => {
+    const fifo = await stalledFifo(join(temp.path, 'stalled'));
+    const stalled = {
+      ...finishedReplayOf(9n, example, { headerBytes: 100 }),
+      body: () => createReadStream(fifo.path),
+    };
+    const error: unknown = await new FileReplaySpool({ spoolDir, ioTimeoutMs: 200 })
+      .keep(stalled)
+      .catch((e: unknown) => e);
+    await fifo.release();
+    expect(error).toBeInstanceOf(SpoolError);
+    expect((error as SpoolError).cause).toBeInstanceOf(IoTimeoutError);
+    await until(async () => (await readdir(spoolDir)).length === 0, 'the temp file to be removed');
+  });
+
+  it('fails to read a listed body whose file was replaced since', async () => {
+    await spool().keep(finishedReplayOf(8n, example.subarray(0, 5000), { headerBytes: 100 }));
+    const [listed] = await spool().list();
+    await spool().keep(finishedReplayOf(8n, example, { headerBytes: 100 }));
+    if (listed === undefined) throw new Error('nothing listed');
+    await expect(streamOf(listed)).rejects.toThrow(/changed since the spool was listed/);
   });
 
   it('lists nothing before anything was kept, and releases idempotently', async () => {

@@ -1,8 +1,9 @@
-export { DEFAULT_COMPRESSION_LEVEL, encodeFafReplay } from './encode-faf-replay.js';
-export type { FafReplayContent } from './encode-faf-replay.js';
 export { encodeJsonHeader } from './encode-json-header.js';
+export { FilePendingStatsJournal } from './file-pending-stats-journal.js';
+export type { FilePendingStatsJournalOptions } from './file-pending-stats-journal.js';
 export { FileReplaySpool } from './file-replay-spool.js';
 export type { FileReplaySpoolOptions, SpoolScan, UnreadableSpoolFile } from './file-replay-spool.js';
+export { DEFAULT_IO_TIMEOUT_MS, IoTimeoutError } from './io-watchdog.js';
 export { LocalStatsIndex, STATS_INDEX_FILE, statsIndexPath } from './local-stats-index.js';
 export type { LocalStatsIndexOptions } from './local-stats-index.js';
 export { DEFAULT_MAX_REPLAY_BYTES, readFafReplay } from './read-faf-replay.js';
@@ -14,4 +15,5 @@ export type { ReplayFileFault } from './replay-file-error.js';
 export { VaultArchive } from './vault-archive.js';
 export type { VaultArchiveOptions } from './vault-archive.js';
 export { vaultReplayPath } from './vault-replay-path.js';
-export { FilePendingStatsJournal } from './file-pending-stats-journal.js';
+export { DEFAULT_COMPRESSION_LEVEL, FileExistsError, writeFafReplay } from './write-faf-replay.js';
+export type { FafReplayContent, FafReplayWriteOptions } from './write-faf-replay.js';

@@ -3,6 +3,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, GameStatsSink, ReplayStats } from '@faf-replay/core';
 import { StatsError } from '@faf-replay/core';
+import { checkedTimeout, DEFAULT_IO_TIMEOUT_MS, withIoTimeout } from './io-watchdog.js';
 
 export const STATS_INDEX_FILE = 'replay-index.jsonl';
 
@@ -14,6 +15,11 @@ export interface LocalStatsIndexOptions {
   readonly vaultRoot: string;
   /** Wall-clock milliseconds, for `recorded_at`. */
   readonly now?: () => number;
+  /**
+   * How long a record may wait for the disk (its turn included) before it fails with a
+   * `StatsError` (default 60 s, `storage.io_timeout_s`).
+   */
+  readonly ioTimeoutMs?: number;
 }
 
 /**
@@ -27,6 +33,7 @@ export class LocalStatsIndex implements GameStatsSink {
   readonly #path: string;
   readonly #vaultRoot: string;
   readonly #now: () => number;
+  readonly #ioTimeoutMs: number;
   #handle: Promise<FileHandle> | undefined;
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -34,9 +41,10 @@ export class LocalStatsIndex implements GameStatsSink {
     this.#vaultRoot = options.vaultRoot;
     this.#path = statsIndexPath(options.vaultRoot);
     this.#now = options.now ?? Date.now;
+    this.#ioTimeoutMs = checkedTimeout(options.ioTimeoutMs ?? DEFAULT_IO_TIMEOUT_MS);
   }
 
-  record(gameId: GameId, stats: ReplayStats): Promise<void> {
+  async record(gameId: GameId, stats: ReplayStats): Promise<void> {
     const line = `${JSON.stringify({
       uid: gameId.toString(),
       ticks: stats.ticks,
@@ -45,13 +53,24 @@ export class LocalStatsIndex implements GameStatsSink {
     })}\n`;
     const appended = this.#tail.then(() => this.#append(gameId, line));
     this.#tail = appended.catch(() => undefined);
-    return appended;
+    try {
+      await withIoTimeout(this.#ioTimeoutMs, `recording stats of game ${gameId}`, () => appended);
+    } catch (cause) {
+      if (cause instanceof StatsError) throw cause;
+      throw new StatsError(`could not record stats of game ${gameId} in ${this.#path}`, { cause });
+    }
   }
 
-  /** Closes the file; a later `record` opens it again. */
+  /** Closes the file; a later `record` opens it again. Bounded like a record: a hung disk fails it with a `StatsError`. */
   async close(): Promise<void> {
-    await this.#tail;
-    await this.#closeHandle();
+    try {
+      await withIoTimeout(this.#ioTimeoutMs, `closing ${this.#path}`, async () => {
+        await this.#tail;
+        await this.#closeHandle();
+      });
+    } catch (cause) {
+      throw new StatsError(`could not close ${this.#path}`, { cause });
+    }
   }
 
   async #append(gameId: GameId, line: string): Promise<void> {

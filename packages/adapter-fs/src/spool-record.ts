@@ -1,20 +1,26 @@
-import type { FinishedReplay, ReplayMetadata } from '@faf-replay/core';
+import type { FinishedReplay, GameId, ReplayMetadata } from '@faf-replay/core';
 
 /**
  * One spooled replay as a file: a JSON line that describes it (bigints as decimal strings, Maps
  * as arrays of entries, byte lengths), `\n`, then the SCFA header and body bytes as they were.
- * Self-describing, so that an operator can inspect a stuck replay with `head -1`.
+ * Self-describing, so that an operator can inspect a stuck replay with `head -1`, and readable
+ * from its first line alone: the bytes are streamed, never read whole.
  */
 export const SPOOL_FORMAT = 'faf-replay-spool';
 const SPOOL_VERSION = 1;
 
-export interface SpoolRecord {
-  readonly replay: FinishedReplay;
+/** What a spool file's first line says: everything but the bytes that follow it. */
+export interface SpoolDescription {
+  readonly gameId: GameId;
   readonly keptAtMs: number;
+  readonly ticks: number | null;
+  readonly metadata: ReplayMetadata;
+  readonly scfaHeaderBytes: number;
+  readonly bodyBytes: number;
 }
 
-export function encodeSpoolRecord(replay: FinishedReplay, keptAtMs: number): Uint8Array[] {
-  const bodyBytes = replay.body.reduce((sum, chunk) => sum + chunk.length, 0);
+/** The first line of the replay's spool file, with its `\n`. */
+export function encodeSpoolDescription(replay: FinishedReplay, keptAtMs: number): Buffer {
   const description = {
     format: SPOOL_FORMAT,
     version: SPOOL_VERSION,
@@ -22,10 +28,10 @@ export function encodeSpoolRecord(replay: FinishedReplay, keptAtMs: number): Uin
     keptAtMs,
     ticks: replay.ticks,
     scfaHeaderBytes: replay.scfaHeader.length,
-    bodyBytes,
+    bodyBytes: replay.bodyLength,
     metadata: encodeMetadata(replay.metadata),
   };
-  return [Buffer.from(`${JSON.stringify(description)}\n`), replay.scfaHeader, ...replay.body];
+  return Buffer.from(`${JSON.stringify(description)}\n`);
 }
 
 function encodeMetadata(metadata: ReplayMetadata): Record<string, unknown> {
@@ -37,30 +43,23 @@ function encodeMetadata(metadata: ReplayMetadata): Record<string, unknown> {
   };
 }
 
-/** Throws a `TypeError` naming the first thing that does not fit (a `SyntaxError` for broken JSON). */
-export function decodeSpoolRecord(bytes: Uint8Array): SpoolRecord {
-  const newline = bytes.indexOf(0x0a);
-  if (newline < 0) throw new TypeError('no description line');
-  const description = objectOf(
-    JSON.parse(Buffer.from(bytes.subarray(0, newline)).toString('utf8')),
-    'description',
-  );
+/**
+ * Decodes a first line (without its `\n`). Throws a `TypeError` naming the first thing that does
+ * not fit (a `SyntaxError` for broken JSON).
+ */
+export function decodeSpoolDescription(line: Uint8Array): SpoolDescription {
+  const description = objectOf(JSON.parse(Buffer.from(line).toString('utf8')), 'description');
   if (description['format'] !== SPOOL_FORMAT || description['version'] !== SPOOL_VERSION) {
     throw new TypeError(`not a ${SPOOL_FORMAT} version ${SPOOL_VERSION} file`);
   }
-  const headerBytes = integerOf(description, 'scfaHeaderBytes');
-  const data = bytes.subarray(newline + 1);
-  if (data.length !== headerBytes + integerOf(description, 'bodyBytes'))
-    throw new TypeError('truncated data');
-  const ticks = description['ticks'] === null ? null : integerOf(description, 'ticks');
-  const replay: FinishedReplay = {
+  return {
     gameId: bigintOf(description, 'gameId'),
+    keptAtMs: integerOf(description, 'keptAtMs'),
+    ticks: description['ticks'] === null ? null : integerOf(description, 'ticks'),
     metadata: decodeMetadata(objectOf(description['metadata'], 'metadata')),
-    scfaHeader: data.subarray(0, headerBytes),
-    body: [data.subarray(headerBytes)],
-    ticks,
+    scfaHeaderBytes: integerOf(description, 'scfaHeaderBytes'),
+    bodyBytes: integerOf(description, 'bodyBytes'),
   };
-  return { replay, keptAtMs: integerOf(description, 'keptAtMs') };
 }
 
 function decodeMetadata(m: Record<string, unknown>): ReplayMetadata {

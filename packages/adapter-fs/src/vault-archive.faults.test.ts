@@ -39,7 +39,7 @@ describe('VaultArchive when the disk fails after the temp file is written', () =
     expect((error as ArchiveError).cause).toBe(fault);
     expect(await readdir(dirname(location))).toEqual([]);
 
-    expect(await archive.save(replay)).toEqual({ kind: 'saved', location });
+    expect(await archive.save(replay)).toEqual({ kind: 'archived', location });
     expect(await readdir(dirname(location))).toEqual(['2000.fafreplay']);
   });
 });

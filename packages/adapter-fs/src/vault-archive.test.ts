@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ArchiveError } from '@faf-replay/core';
@@ -5,7 +7,8 @@ import { firstDifference, fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeJsonHeader } from './encode-json-header.js';
 import { readFafReplay } from './read-faf-replay.js';
-import { eventLoopTurnsDuring, finishedReplayOf, makeTempDir } from './testing/index.js';
+import { IoTimeoutError } from './io-watchdog.js';
+import { eventLoopTurnsDuring, finishedReplayOf, makeTempDir, stalledFifo, until } from './testing/index.js';
 import { VaultArchive } from './vault-archive.js';
 import { vaultReplayPath } from './vault-replay-path.js';
 
@@ -28,7 +31,7 @@ describe('VaultArchive', () => {
     const archive = new VaultArchive({ vaultRoot, compressionLevel: 3 });
     const outcome = await archive.save(replayOf(1_123_456_789n));
     const location = join(vaultRoot, '11/23/45/67/1123456789.fafreplay');
-    expect(outcome).toEqual({ kind: 'saved', location });
+    expect(outcome).toEqual({ kind: 'archived', location });
     const file = await readFafReplay(await readFile(location));
     expect(file.jsonLine).toBe(encodeJsonHeader(replayOf(1_123_456_789n).metadata));
     expect(file.json).toMatchObject({ uid: 1_123_456_789, version: 2, compression: 'zstd' });
@@ -50,14 +53,14 @@ describe('VaultArchive', () => {
     await mkdir(dirname(location), { recursive: true });
     await writeFile(location, 'an older replay');
     const outcome = await new VaultArchive({ vaultRoot }).save(replayOf(2000n));
-    expect(outcome).toEqual({ kind: 'already-saved', location });
+    expect(outcome).toEqual({ kind: 'already-archived', location });
     expect(await readFile(location, 'utf8')).toBe('an older replay');
   });
 
   it('saves exactly once when two saves of one game race', async () => {
     const archive = new VaultArchive({ vaultRoot, compressionLevel: 1 });
     const outcomes = await Promise.all([archive.save(replayOf(2000n)), archive.save(replayOf(2000n))]);
-    expect(outcomes.map((o) => o.kind).sort()).toEqual(['already-saved', 'saved']);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['already-archived', 'archived']);
     const location = vaultReplayPath(vaultRoot, 2000n);
     expect(firstDifference((await readFafReplay(await readFile(location))).replay, example)).toBe(-1);
     expect(await readdir(dirname(location))).toEqual(['2000.fafreplay']);
@@ -90,7 +93,8 @@ describe('VaultArchive', () => {
       ['1', ['user1']],
       ['2', ['user2']],
     ]);
-    const replay = { ...replayOf(1111n), scfaHeader: header, body: [Buffer.from('bar')] };
+    const bar = { body: () => Readable.from([Buffer.from('bar')]), bodyLength: 3 };
+    const replay = { ...replayOf(1111n), scfaHeader: header, ...bar };
     await new VaultArchive({ vaultRoot }).save({ ...replay, metadata: { ...replay.metadata, teams } });
     const file = await readFafReplay(await readFile(vaultReplayPath(vaultRoot, 1111n)));
     expect(file.json).toMatchObject({
@@ -112,6 +116,49 @@ describe('VaultArchive', () => {
     const mixed = { ...replayOf(2000n), metadata: replayOf(2001n).metadata };
     await expect(new VaultArchive({ vaultRoot }).save(mixed)).rejects.toBeInstanceOf(ArchiveError);
     await expect(new VaultArchive({ vaultRoot }).contains(2000n)).resolves.toBe(false);
+  });
+
+  it('fails with an ArchiveError when the save stalls for its I/O timeout, and cleans up once it ends', async () => {
+    const fifo = await stalledFifo(join(temp.path, 'stalled'));
+    const stalled = { ...replayOf(2000n), body: () => createReadStream(fifo.path) };
+    const archive = new VaultArchive({ vaultRoot, ioTimeoutMs: 200 });
+    const startedMs = performance.now();
+    const error: unknown = await archive.save(stalled).catch((e: unknown) => e);
+    const failedAfterMs = performance.now() - startedMs;
+    await fifo.release();
+    expect(error).toBeInstanceOf(ArchiveError);
+    expect((error as ArchiveError).cause).toBeInstanceOf(IoTimeoutError);
+    expect(failedAfterMs).toBeLessThan(5_000);
+    const dir = dirname(vaultReplayPath(vaultRoot, 2000n));
+    await until(async () => (await readdir(dir)).length === 0, 'the temp file to be removed');
+    expect(await archive.save(replayOf(2000n))).toMatchObject({ kind: 'archived' });
+  });
+
+  it('streams at most maxConcurrentSaves bodies at once', async () => {
+    const started: bigint[] = [];
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gated = (gameId: bigint) => {
+      const replay = replayOf(gameId);
+      return {
+        ...replay,
+        body: async function* () {
+          started.push(gameId);
+          await gate;
+          yield* replay.body();
+        },
+      };
+    };
+    const archive = new VaultArchive({ vaultRoot, compressionLevel: 1, maxConcurrentSaves: 1 });
+    const saves = [archive.save(gated(1n)), archive.save(gated(2n))];
+    await until(
+      () => Promise.resolve(started.length === 1 && archive.savesWaiting === 1),
+      'the first save to stream and the second to queue',
+    );
+    expect({ running: archive.savesRunning, started }).toEqual({ running: 1, started: [1n] });
+    openGate();
+    expect((await Promise.all(saves)).map((outcome) => outcome.kind)).toEqual(['archived', 'archived']);
+    expect(started).toEqual([1n, 2n]);
   });
 
   it('never shows a partial file at the final path', async () => {

@@ -13,6 +13,7 @@ export type { DurableStatsSinkDeps } from './replay/index.js';
 export type {
   AdmissionRequest,
   AdmissionVerdict,
+  ArchiveOutcome,
   ByteConnection,
   ByteReceiver,
   Clock,
@@ -30,8 +31,8 @@ export type {
   ReplayMetadata,
   ReplaySpool,
   ReplayStats,
-  SaveOutcome,
   ServerEvents,
+  SpoolOutcome,
 } from './ports/index.js';
 export { admitEveryGame } from './ports/index.js';
 export type {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FinishedReplay, GameId, ReplayMetadata } from '@faf-replay/core';
 
 /** The metadata the FAF test database gives game 2000 (the Rust integration test's game). */
@@ -47,7 +48,15 @@ export function finishedReplayOf(
     gameId,
     metadata: game2000Metadata({ gameId, ...options.metadata }),
     scfaHeader: stream.subarray(0, options.headerBytes),
-    body,
+    body: () => Readable.from(body),
+    bodyLength: Math.max(0, stream.length - options.headerBytes),
     ticks: options.ticks ?? null,
   };
+}
+
+/** The whole stream of a replay, header and body, read from its `body()`. */
+export async function streamOf(replay: Pick<FinishedReplay, 'scfaHeader' | 'body'>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [replay.scfaHeader];
+  for await (const chunk of replay.body()) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }

@@ -191,7 +191,6 @@ export class Replay {
     this.#lifeOver.abort();
     this.#deps.events.replayEnded(this.gameId);
     this.#logEnd();
-    if (this.#saveResult !== 'lost') await this.#removeLog();
   }
 
   async #restore(entries: AsyncIterable<JournalEntry>): Promise<void> {
@@ -286,8 +285,9 @@ export class Replay {
   }
 
   async #save(): Promise<void> {
-    const headerLength = this.#merge.headerLength;
+    const headerLength = this.#merge.headerLength ?? 0;
     const canonical = this.#replayLog.canonical;
+    const ticks = this.#ticks.finish();
     this.#saveResult = await this.#deps.saver.save(
       {
         facts: {
@@ -297,7 +297,11 @@ export class Replay {
           firstWriterName: this.#firstWriterName ?? '',
         },
         scfaHeader: this.stream.header,
-        body: headerLength === undefined ? [] : canonical.tail(headerLength, canonical.length),
+        // Streamed from the log on every attempt (a save may be retried): never one whole-replay buffer.
+        body: () => canonical.read(headerLength),
+        bodyLength: canonical.length - headerLength,
+        ticks: ticks.status === 'ok' ? ticks.ticks : null,
+        stored: () => void this.#removeLog(),
       },
       this.#cut.signal,
       this.#log,

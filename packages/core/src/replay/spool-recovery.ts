@@ -1,7 +1,8 @@
 import type { Clock } from '../ports/clock.js';
 import type { GameStatsSink } from '../ports/game-stats-sink.js';
 import type { Logger } from '../ports/logger.js';
-import type { FinishedReplay, ReplayArchive, ReplaySpool } from '../ports/replay-archive.js';
+import type { FinishedReplay, ReplayArchive } from '../ports/replay-archive.js';
+import type { ReplaySpool } from '../ports/replay-spool.js';
 import type { ServerEvents } from '../ports/server-events.js';
 
 export interface SpoolRecoveryDeps {
@@ -15,7 +16,8 @@ export interface SpoolRecoveryDeps {
 
 /**
  * Moves replays kept in the spool at a previous shutdown into the archive: once at start, then
- * again every `retryMs` while some remain (the vault may still be failing).
+ * again every `retryMs` while some remain (the vault may still be failing). Each replay is tried
+ * on its own: one that fails (a bad file, a body that cannot be read) never holds up the others.
  */
 export class SpoolRecovery {
   readonly #deps: SpoolRecoveryDeps;
@@ -54,7 +56,7 @@ export class SpoolRecovery {
     const log = logger.child({ replayId: String(replay.gameId) });
     try {
       const outcome = await archive.save(replay);
-      if (outcome.kind === 'saved') events.replaySaved(replay.gameId);
+      if (outcome.kind === 'archived') events.replaySaved(replay.gameId);
       await spool.release(replay.gameId);
       log.info(
         { location: outcome.location, outcome: outcome.kind },

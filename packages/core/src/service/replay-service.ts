@@ -1,3 +1,4 @@
+import type { GameId } from '../game-id.js';
 import type { ByteConnection } from '../ports/byte-connection.js';
 import type { Clock } from '../ports/clock.js';
 import { admitEveryGame } from '../ports/game-admission.js';
@@ -6,7 +7,8 @@ import type { GameDirectory } from '../ports/game-directory.js';
 import type { GameMetadataSource } from '../ports/game-metadata-source.js';
 import type { GameStatsSink } from '../ports/game-stats-sink.js';
 import type { Logger } from '../ports/logger.js';
-import type { ReplayArchive, ReplaySpool } from '../ports/replay-archive.js';
+import type { ReplayArchive } from '../ports/replay-archive.js';
+import type { ReplaySpool } from '../ports/replay-spool.js';
 import type { ReplayLogStore } from '../ports/replay-log.js';
 import type { ServerEvents } from '../ports/server-events.js';
 import { MemoryReplayLogStore } from '../log/memory-replay-log.js';
@@ -60,8 +62,16 @@ export interface ReplayService {
    * once, before taking connections; resolves with how many games were recovered.
    */
   start(): Promise<{ readonly recoveredGames: number }>;
+  /** One pass over the spool (what `start` repeats in the background); resolves with how many replays remain. */
+  recoverSpoolOnce(): Promise<number>;
   /** Cuts every live game short (each saves what it has) and stops the background work. */
   shutdown(): Promise<void>;
+  /** Replays that neither the vault nor the spool took: kept in memory and retried while the process lives. */
+  readonly unsavedReplays: number;
+  /** Stops retrying unsaved replays (at exit) and returns their ids: what is lost when the process ends. */
+  giveUpUnsaved(): readonly GameId[];
+  /** Resolves once no replay is unsaved (or after `giveUpUnsaved`). */
+  unsavedSettled(): Promise<void>;
 }
 
 export function createReplayService(
@@ -135,6 +145,12 @@ export function assembleReplayService(
       background = spoolRecovery.recoverUntilEmpty(settings.spoolRetryMs, stopBackground.signal);
       return { recoveredGames };
     },
+    recoverSpoolOnce: () => spoolRecovery.recoverOnce(),
+    get unsavedReplays() {
+      return saver.unsavedReplays;
+    },
+    giveUpUnsaved: () => saver.giveUp(),
+    unsavedSettled: () => saver.whenSettled(),
     async shutdown() {
       await directory.cutAll();
       stopBackground.abort();

@@ -1,4 +1,6 @@
+export type { ArchivedReplay } from './in-memory-archive.js';
 export { InMemoryArchive, InMemorySpool, InMemoryStatsSink } from './in-memory-archive.js';
+export { bodyOfChunks } from '../replay/replay-saver.js';
 export { ManualClock, settle } from './manual-clock.js';
 export { concatBytes, PipeClient, PipeConnection } from './pipe-connection.js';
 export { RecordingEvents } from './recording-events.js';

@@ -21,7 +21,8 @@ server's replay.delay_s and are closed once the server ends the game (its grace 
 last writer): start the server with a short delay to see it quickly.
 
 Options:
-  --server <host:port>   the server's TCP port (default 127.0.0.1:15000)
+  --server <address>     the server: host:port over TCP (default 127.0.0.1:15000), or
+                         ws://host:port over WebSocket
   --game <id|a-b>        a game id or a range, repeatable (default 1)
   --games <n>            n consecutive game ids from the first --game
   --writers <n>          writers per game (default 2)

@@ -59,6 +59,27 @@ describe('faf-replay watch', () => {
     expect(context.stdout.text).toContain('1,928 ticks, 3 min 13 s of game time; ends with EndGame');
   });
 
+  it('watches over WebSocket with a ws:// address', async () => {
+    const overWebSocket = await startInProcessServer(['--server.websocket_port=0']);
+    try {
+      const address = overWebSocket.websocketAddress ?? '';
+      const out = outputPath();
+      const context = capturedContext();
+      const writer = playGame(parseServerAddress(overWebSocket.tcpAddress), {
+        gameId: 9302n,
+        replay: exampleReplay,
+        speed: 200,
+      });
+      const code = await watchCommand([address, '9302', '-o', out, '--wait', '5', '--quiet'], context);
+      await writer;
+      expect({ code, stderr: context.stderr.text }).toEqual({ code: 0, stderr: '' });
+      expect(firstDifference(readFileSync(out), example)).toBe(-1);
+      expect(address).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await overWebSocket.server.stop();
+    }
+  });
+
   it('shows bytes, ticks and game time on one redrawn line on a terminal', async () => {
     const out = outputPath();
     const context = capturedContext();

@@ -10,6 +10,8 @@ export interface InProcessServer {
   readonly server: RunningServer;
   /** `127.0.0.1:<port>` of the TCP listener. */
   readonly tcpAddress: string;
+  /** `ws://127.0.0.1:<port>` of the WebSocket listener, when a flag enables it. */
+  readonly websocketAddress: string | undefined;
   readonly vaultPath: string;
   /** Resolves once the server has logged a line whose message contains `text`. */
   waitForLog(text: string, timeoutMs?: number): Promise<void>;
@@ -46,9 +48,11 @@ export async function startInProcessServer(flags: readonly string[] = []): Promi
   const server = await startServer(config, { logDestination: log });
   const port = server.addresses.tcp?.port;
   if (port === undefined) throw new Error('the test server has no TCP port');
+  const websocketPort = server.addresses.websocket?.port;
   return {
     server,
     tcpAddress: `127.0.0.1:${port}`,
+    websocketAddress: websocketPort === undefined ? undefined : `ws://127.0.0.1:${websocketPort}`,
     vaultPath,
     waitForLog: (text, timeoutMs = 10_000) =>
       waitUntil(() => (log.messages.some((message) => message.includes(text)) ? true : undefined), {

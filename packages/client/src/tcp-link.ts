@@ -9,6 +9,8 @@ import type { TcpAddress } from './server-address.js';
 /** A client connection over raw TCP: the byte stream as is; the server's FIN is a clean end. */
 export class TcpLink implements ClientLink {
   readonly address: TcpAddress;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<ConnectionEnding>;
   readonly #socket: Socket;
   readonly #lifecycle: LinkLifecycle;
   readonly #delivery: OrderedDelivery;
@@ -30,15 +32,9 @@ export class TcpLink implements ClientLink {
     this.#socket.once('end', () => (this.#sawEnd = true));
     this.#socket.on('error', (error: NodeJS.ErrnoException) => (this.#error ??= error));
     this.#socket.once('close', () => void this.#delivery.idle().then(() => this.#closed()));
+    this.opened = this.#lifecycle.opened;
+    this.closed = this.#lifecycle.closed;
     this.#lifecycle.watchSignal();
-  }
-
-  get opened(): Promise<void> {
-    return this.#lifecycle.opened;
-  }
-
-  get closed(): Promise<ConnectionEnding> {
-    return this.#lifecycle.closed;
   }
 
   get needsDrain(): boolean {

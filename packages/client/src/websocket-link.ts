@@ -18,6 +18,8 @@ const HIGH_WATER_MARK_BYTES = 16 * 1024;
  */
 export class WebSocketLink implements ClientLink {
   readonly address: WebSocketAddress;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<ConnectionEnding>;
   readonly #socket: WebSocket;
   readonly #lifecycle: LinkLifecycle;
   readonly #delivery: OrderedDelivery;
@@ -44,15 +46,9 @@ export class WebSocketLink implements ClientLink {
     this.#socket.on('message', (data: Buffer) => this.#delivery.push(data));
     this.#socket.on('error', (error: NodeJS.ErrnoException) => (this.#error ??= error));
     this.#socket.once('close', (code: number) => void this.#delivery.idle().then(() => this.#closed(code)));
+    this.opened = this.#lifecycle.opened;
+    this.closed = this.#lifecycle.closed;
     this.#lifecycle.watchSignal();
-  }
-
-  get opened(): Promise<void> {
-    return this.#lifecycle.opened;
-  }
-
-  get closed(): Promise<ConnectionEnding> {
-    return this.#lifecycle.closed;
   }
 
   get needsDrain(): boolean {

@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // Tool config files sit outside every package's program: lint them without type information.
-    files: ['**/vitest.config.ts', 'vitest.*.ts', 'eslint.config.js'],
+    files: ['**/vitest.config.ts', 'vitest.*.ts', 'eslint.config.js', 'packages/*/bin/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -1,5 +1,4 @@
-import { BenchReader } from './bench-reader.ts';
-import { BenchWriter } from './bench-writer.ts';
+import { ReplayReader, ReplayWriter, StreamCheck, tcpAddress } from '@faf-replay/client';
 import { TICK_MS } from './replay-source.ts';
 import type { GameStream } from './replay-source.ts';
 
@@ -18,12 +17,21 @@ export interface GameDriving {
   readonly onClosed: (game: BenchGame) => void;
 }
 
+/**
+ * A watcher whose every byte is compared, as it arrives, with the stream the game's writers send
+ * (without keeping what was received: 500 games of readers would otherwise hold gigabytes).
+ */
+export interface CheckedReader {
+  readonly reader: ReplayReader;
+  readonly check: StreamCheck;
+}
+
 /** One game under load: its writers (all sending the same stream, as real players do) and readers. */
 export class BenchGame {
   readonly gameId: number;
   readonly stream: GameStream;
-  readonly writers: BenchWriter[] = [];
-  readonly readers: BenchReader[] = [];
+  readonly writers: ReplayWriter[] = [];
+  readonly readers: CheckedReader[] = [];
   startedAtMs = Number.NaN;
   /** When the last writer sent its last byte. */
   writersEndedAtMs: number | undefined;
@@ -54,32 +62,33 @@ export class BenchGame {
     this.startedAtMs = nowMs;
     for (let i = 0; i < this.#driving.writersPerGame; i++) {
       this.#openWriters++;
-      this.writers.push(
-        new BenchWriter({
-          port: this.#driving.port,
-          connectionHeader: `P/${this.gameId}/bench-writer-${i}.SCFAreplay\0`,
-          stream: this.stream.bytes,
-          chunkBytes: this.#driving.chunkBytes,
-          onBytes: this.#driving.onBytesSent,
-          onEnded: () => this.#writerEnded(),
-          onClose: () => this.#writerClosed(),
-        }),
-      );
+      const writer = ReplayWriter.open(tcpAddress(this.#driving.port), {
+        gameId: this.gameId,
+        name: `bench-writer-${i}.SCFAreplay`,
+        stream: this.stream.bytes,
+        chunkBytes: this.#driving.chunkBytes,
+        onBytes: this.#driving.onBytesSent,
+        onEnd: () => this.#writerEnded(),
+      });
+      void writer.closed.then(() => this.#writerClosed());
+      this.writers.push(writer);
     }
   }
 
   startReaders(): void {
     for (let i = 0; i < this.#driving.readersPerGame; i++) {
       this.#openReaders++;
-      this.readers.push(
-        new BenchReader({
-          port: this.#driving.port,
-          connectionHeader: `G/${this.gameId}/bench-reader-${i}.SCFAreplay\0`,
-          expected: this.stream.bytes,
-          onArrival: (position) => this.#driving.onReaderArrival(this, position),
-          onClose: () => this.#readerClosed(),
-        }),
-      );
+      const check = new StreamCheck(this.stream.bytes);
+      const reader = ReplayReader.open(tcpAddress(this.#driving.port), {
+        gameId: this.gameId,
+        name: `bench-reader-${i}.SCFAreplay`,
+        onChunk: (chunk) => {
+          check.push(chunk);
+          this.#driving.onReaderArrival(this, check.position);
+        },
+      });
+      void reader.closed.then(() => this.#readerClosed());
+      this.readers.push({ reader, check });
     }
   }
 
@@ -117,7 +126,8 @@ export class BenchGame {
   }
 
   destroy(): void {
-    for (const client of [...this.writers, ...this.readers]) client.destroy();
+    for (const writer of this.writers) writer.abort();
+    for (const { reader } of this.readers) reader.abort();
   }
 
   #writerEnded(): void {

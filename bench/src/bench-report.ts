@@ -1,9 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SelfTimeEntry } from './cpu-profile-summary.ts';
 import type { MachineInfo } from './machine-info.ts';
 import type { ConnectionsResult } from './scenario-connections.ts';
 import type { MemoryResult } from './scenario-memory.ts';
+import { appendRunFigures } from './run-figures.ts';
 import type { PeakResult } from './scenario-peak.ts';
 import type { ThroughputResult, ThroughputRun } from './scenario-throughput.ts';
 
@@ -37,18 +38,26 @@ export interface BenchReport {
 }
 
 /**
- * Writes `latest.json` and `latest.md`, and keeps the JSON of every run as
- * `<date>-<mode>.json` (results are committed; profiles are not).
+ * Writes the run's report as `<date>-<mode>.json` and removes the older reports of its mode (only
+ * the newest of each mode is kept: a full report is thousands of lines), appends its headline
+ * figures to `figures-<mode>.jsonl` (the summary's medians come from there), and writes the
+ * Markdown report as `latest.md`. Results are committed; profiles are not.
  */
 export function writeReport(resultsDir: string, report: BenchReport, markdown: string): string[] {
   mkdirSync(resultsDir, { recursive: true });
-  const stamp = report.startedAt.replace(/[:.]/g, '-');
-  const json = `${JSON.stringify(report, null, 2)}\n`;
-  const datedJson = join(resultsDir, `${stamp}-${report.mode}.json`);
-  const latestJson = join(resultsDir, 'latest.json');
+  const name = `${report.startedAt.replace(/[:.]/g, '-')}-${report.mode}.json`;
+  const datedJson = join(resultsDir, name);
   const latestMarkdown = join(resultsDir, 'latest.md');
-  writeFileSync(datedJson, json);
-  writeFileSync(latestJson, json);
+  writeFileSync(datedJson, `${JSON.stringify(report, null, 2)}\n`);
+  for (const older of readdirSync(resultsDir)) {
+    if (older !== name && isReportOf(older, report.mode)) rmSync(join(resultsDir, older));
+  }
+  const figures = appendRunFigures(resultsDir, report);
   writeFileSync(latestMarkdown, markdown);
-  return [datedJson, latestJson, latestMarkdown];
+  return [datedJson, figures, latestMarkdown];
+}
+
+/** `2026-11-21T07-59-30-952Z-short.json`: a run's report of that mode. */
+function isReportOf(fileName: string, mode: BenchReport['mode']): boolean {
+  return /^\d{4}-\d\d-\d\dT[\d-]+Z-(short|full)\.json$/.test(fileName) && fileName.endsWith(`-${mode}.json`);
 }

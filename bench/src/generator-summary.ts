@@ -1,6 +1,6 @@
 import type { Histogram } from 'node:perf_hooks';
+import { describeEnding, describeVerdict } from '@faf-replay/client';
 import type { BenchGame } from './bench-game.ts';
-import { describeVerdict } from './stream-check.ts';
 import type { Distribution } from './stats.ts';
 import { distribution } from './stats.ts';
 
@@ -38,22 +38,24 @@ export function summarizeGames(
   sentBytes: number,
 ): GeneratorSummary {
   const writers = games.flatMap((game) => game.writers);
-  const readers = games.flatMap((game) => game.readers.map((reader, index) => ({ game, index, reader })));
+  const readers = games.flatMap((game) =>
+    game.readers.map(({ reader, check }, index) => ({ game, index, reader, check })),
+  );
   const failures: string[] = [];
   const shortReaders: string[] = [];
   let complete = 0;
   let short = 0;
   let corrupt = 0;
   let empty = 0;
-  for (const { game, index, reader } of readers) {
-    const verdict = reader.verdict();
+  for (const { game, index, reader, check } of readers) {
+    const verdict = check.verdict();
     if (reader.receivedBytes === 0) empty++;
     if (verdict.status === 'ok') complete++;
     else if (verdict.status === 'short') {
       short++;
       if (shortReaders.length < KEPT_FAILURES) {
         shortReaders.push(
-          `game ${game.gameId} reader ${index}: ${describeVerdict(verdict)}, ${reader.ending}`,
+          `game ${game.gameId} reader ${index}: ${describeVerdict(verdict)}, ${describeEnding(reader.ending)}`,
         );
       }
     } else {
@@ -67,8 +69,8 @@ export function summarizeGames(
     writers: writers.length,
     readers: readers.length,
     sentBytes,
-    writerEndings: countBy(writers.map((writer) => writer.ending)),
-    readerEndings: countBy(readers.map(({ reader }) => reader.ending)),
+    writerEndings: countBy(writers.map((writer) => describeEnding(writer.ending))),
+    readerEndings: countBy(readers.map(({ reader }) => describeEnding(reader.ending))),
     readersComplete: complete,
     readersShort: short,
     readersCorrupt: corrupt,

@@ -1,31 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureFacts, fixturePath, firstDifference } from '@faf-replay/fixtures';
-import { gameSeconds, gameStream, loadReplaySource, splitReplay, tickEndOffsets } from './replay-source.ts';
-
-/** One body frame: type, u16 LE size including the 3 head bytes, payload. */
-function frame(type: number, payload: number[] = []): number[] {
-  const size = payload.length + 3;
-  return [type, size & 0xff, size >> 8, ...payload];
-}
-
-const advance = (ticks: number): number[] => frame(0, [ticks, 0, 0, 0]);
-
-describe('tickEndOffsets', () => {
-  it('gives the offset after each Advance, once per tick it carries', () => {
-    const body = Uint8Array.from([
-      ...frame(12, [1, 2]),
-      ...advance(1),
-      ...frame(1, [3]),
-      ...advance(2),
-      ...frame(23),
-    ]);
-    expect([...tickEndOffsets(body)]).toEqual([12, 23, 23]);
-  });
-
-  it('refuses a frame smaller than its own head', () => {
-    expect(() => tickEndOffsets(Uint8Array.from([5, 2, 0]))).toThrow(/corrupt body frame at 0/);
-  });
-});
+import { gameSeconds, gameStream, loadReplaySource, splitReplay } from './replay-source.ts';
 
 describe('the vault fixture', () => {
   const source = loadReplaySource(fixturePath(fixtureFacts.vault.file));

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { zstdDecompressSync } from 'node:zlib';
-import { ScfaHeaderScanner } from '@faf-replay/core';
+import { pacedStream, TICKS_PER_SECOND } from '@faf-replay/client';
 
 /** Game time per tick: SCFA simulates at 10 ticks per second. */
-export const TICK_MS = 100;
-
-const ADVANCE = 0;
+export const TICK_MS = 1000 / TICKS_PER_SECOND;
 
 /** A real replay stream, cut into its SCFA header and body, with where each tick ends. */
 export interface ReplaySource {
@@ -34,27 +32,12 @@ export function loadReplaySource(path: string): ReplaySource {
 }
 
 export function splitReplay(stream: Buffer): ReplaySource {
-  const step = new ScfaHeaderScanner().push(stream);
-  if (step.status !== 'complete')
-    throw new Error(`the fixture's SCFA header does not parse (${step.status})`);
-  const header = stream.subarray(0, step.header.length);
-  const body = stream.subarray(step.header.length);
-  return { header, body, tickEnds: tickEndOffsets(body) };
-}
-
-/** Body offsets where each tick ends: after every tick an Advance frame carries. */
-export function tickEndOffsets(body: Uint8Array): Uint32Array {
-  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const ends: number[] = [];
-  let at = 0;
-  while (at + 3 <= body.length) {
-    const size = view.getUint16(at + 1, true);
-    if (size < 3) throw new Error(`corrupt body frame at ${at}`);
-    const ticks = view.getUint8(at) === ADVANCE && at + 7 <= body.length ? view.getUint32(at + 3, true) : 0;
-    at += size;
-    for (let i = 0; i < ticks; i++) ends.push(Math.min(at, body.length));
-  }
-  return Uint32Array.from(ends);
+  const { headerBytes, schedule } = pacedStream(stream);
+  return {
+    header: stream.subarray(0, headerBytes),
+    body: stream.subarray(headerBytes),
+    tickEnds: schedule.tickEnds(),
+  };
 }
 
 /** Ticks `[fromTick, toTick)` of the source as one game's stream (the header always included). */

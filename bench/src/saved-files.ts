@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 import { readFafReplay, vaultReplayPath } from '@faf-replay/adapter-fs';
-import { checkBytes, describeVerdict } from './stream-check.ts';
+import { checkBytes, describeVerdict } from '@faf-replay/client';
+import { waitForFile } from '@faf-replay/fixtures';
 import type { GameStream } from './replay-source.ts';
 
 const KEPT_FAILURES = 10;
@@ -53,14 +53,13 @@ async function checkOne(path: string, stream: GameStream, deadlineMs: number): P
   }
 }
 
+/** The file once it exists (a file event wakes the wait), or undefined after the deadline. */
 async function readWhenPresent(path: string, deadlineMs: number): Promise<Buffer | undefined> {
-  for (;;) {
-    try {
-      return await readFile(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || performance.now() > deadlineMs)
-        return undefined;
-      await delay(100);
-    }
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const remainingMs = deadlineMs - performance.now();
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || remainingMs <= 0) return undefined;
   }
+  return waitForFile(path, { timeoutMs: deadlineMs - performance.now() }).catch(() => undefined);
 }

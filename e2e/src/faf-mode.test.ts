@@ -1,14 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readFafReplay } from '@faf-replay/adapter-fs';
 import { createTestDatabase, requireDatabase, suiteTitle } from '@faf-replay/adapter-mysql/testing';
 import type { TestDatabaseConfig } from '@faf-replay/adapter-mysql/testing';
-import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { ReplayWriter, writeGame } from '@faf-replay/client';
+import { fixture, fixtureFacts, firstDifference, pathChanges, waitUntil } from '@faf-replay/fixtures';
 import { AppProcess, tempDataDir } from './support/app-process.js';
-import { tcpWriter } from './support/clients.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { waitForSavedFile } from './support/vault.js';
 
@@ -84,18 +83,30 @@ async function gameStats(gameId: number) {
   return rows[0];
 }
 
-async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    try {
-      expect(value).toEqual(expected);
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await delay(100);
-  }
+interface Stats {
+  readonly replay_ticks: number | null;
+  readonly replay_available: number;
+}
+
+/**
+ * Waits until game `gameId`'s row says `expected`. A stats record goes to the pending-stats
+ * journal in the spool first and leaves it once the database took it: each change there (and
+ * each log line) is when to look again.
+ */
+async function statsBecome(app: AppProcess, dataDir: string, gameId: number, expected: Stats): Promise<void> {
+  const journal = join(dataDir, 'spool', 'pending-stats', `${gameId}.stats.json`);
+  const matches = async (): Promise<true | undefined> => {
+    const row = (await gameStats(gameId)) as Partial<Stats> | undefined;
+    const same =
+      row?.replay_ticks === expected.replay_ticks && row.replay_available === expected.replay_available;
+    return same ? true : undefined;
+  };
+  await waitUntil(matches, {
+    what: `game_stats of game ${gameId}`,
+    timeoutMs: 15_000,
+    wakeups: [pathChanges(journal), app.wakeup],
+  }).catch(() => undefined);
+  expect(await gameStats(gameId)).toEqual(expected);
 }
 
 describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', testDb), () => {
@@ -104,24 +115,26 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     const dataDir = tempDataDir();
     await db.query('UPDATE game_stats SET replay_ticks = NULL, replay_available = 0 WHERE id = 2000');
     const app = await startFafApp(dataDir, db.config);
-    await tcpWriter(app.ports.tcp, 2000, example, { chunkBytes: 1_000 });
+    expect(await writeGame(app.tcp, { gameId: 2000, stream: example, chunkBytes: 1_000 })).toEqual({
+      kind: 'end',
+    });
     const saved = await readFafReplay(await waitForSavedFile(dataDir, 2000n));
     const reference = await readFafReplay(fixture(fixtureFacts.game2000.file));
     expect(saved.json).toEqual(reference.json);
     expect(firstDifference(saved.replay, example)).toBe(-1);
     expect(saved.replay.length).toBe(example.length);
-    await eventually(() => gameStats(2000), { replay_ticks: 1_928, replay_available: 1 });
+    await statsBecome(app, dataDir, 2000, { replay_ticks: 1_928, replay_available: 1 });
   });
 
   it('saves a coop-style game without player rows with empty teams', async () => {
     const db = requireDatabase(testDb);
     const dataDir = tempDataDir();
     const app = await startFafApp(dataDir, db.config);
-    await tcpWriter(app.ports.tcp, 1070, example);
+    await writeGame(app.tcp, { gameId: 1070, stream: example });
     const saved = await readFafReplay(await waitForSavedFile(dataDir, 1070n));
     expect(saved.json).toMatchObject({ uid: 1070, teams: {}, num_players: 0 });
     expect(saved.json['metadata_origin']).toBeUndefined();
-    await eventually(() => gameStats(1070), { replay_ticks: 1_928, replay_available: 1 });
+    await statsBecome(app, dataDir, 1070, { replay_ticks: 1_928, replay_available: 1 });
   });
 
   it('saves the replay while the database is unreachable, and writes its stats once it is back', async () => {
@@ -131,17 +144,18 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     const proxy = new TcpProxy({ host: db.config.host, port: db.config.port });
     const proxyPort = await proxy.up();
     const app = await startFafApp(dataDir, { ...db.config, host: '127.0.0.1', port: proxyPort });
-    const writer = await tcpWriter(app.ports.tcp, 2001, example.subarray(0, 20_000), { end: false });
-    await delay(200);
+    const writer = await ReplayWriter.connect(app.tcp, { gameId: 2001, stream: example });
+    writer.sendUpTo(20_000);
+    await app.waitForLog((line) => line.msg === 'Replay 2001 started');
     await proxy.down();
-    writer.end(example.subarray(20_000));
+    writer.sendAll();
     const saved = await readFafReplay(await waitForSavedFile(dataDir, 2001n));
     expect(firstDifference(saved.replay, example)).toBe(-1);
     expect(saved.json).toMatchObject({ uid: 2001, metadata_origin: 'scfa-header', mapname: 'scmp_016' });
     await app.waitForLog((line) => line.msg.includes('Failed to save ticks of game 2001'));
     expect(await gameStats(2001)).toEqual({ replay_ticks: null, replay_available: 0 });
     await proxy.up();
-    await eventually(() => gameStats(2001), { replay_ticks: 1_928, replay_available: 1 });
+    await statsBecome(app, dataDir, 2001, { replay_ticks: 1_928, replay_available: 1 });
     await proxy.down();
   });
 
@@ -149,13 +163,13 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     const db = requireDatabase(testDb);
     const dataDir = tempDataDir();
     const first = await startFafApp(dataDir, db.config);
-    await tcpWriter(first.ports.tcp, 1000, example);
+    await writeGame(first.tcp, { gameId: 1000, stream: example });
     const original = await waitForSavedFile(dataDir, 1000n);
-    await eventually(() => gameStats(1000), { replay_ticks: 1_928, replay_available: 1 });
+    await statsBecome(first, dataDir, 1000, { replay_ticks: 1_928, replay_available: 1 });
     expect(await first.stop('SIGTERM')).toBe(0);
 
     const second = await startFafApp(dataDir, db.config);
-    await tcpWriter(second.ports.tcp, 1000, example.subarray(0, 20_000));
+    await writeGame(second.tcp, { gameId: 1000, stream: example.subarray(0, 20_000) });
     await second.waitForLog((line) => line.msg === 'Replay 1000 was already saved; kept the saved file');
     expect((await waitForSavedFile(dataDir, 1000n)).equals(original)).toBe(true);
     expect(await gameStats(1000)).toEqual({ replay_ticks: 1_928, replay_available: 1 });

@@ -1,11 +1,10 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFafReplay, vaultReplayPath } from '@faf-replay/adapter-fs';
-import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { readFafReplay, readStatsIndex, statsIndexPath, vaultReplayPath } from '@faf-replay/adapter-fs';
+import { writeGame } from '@faf-replay/client';
+import { fixture, fixtureFacts, firstDifference, pathChanges, waitUntil } from '@faf-replay/fixtures';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
-import { tcpWriter } from './support/clients.js';
 
 const example = fixture(fixtureFacts.example.file);
 let apps: AppProcess[] = [];
@@ -46,7 +45,7 @@ describe('a vault that cannot be written', () => {
 
     const first = await AppProcess.start(flags);
     apps.push(first);
-    await tcpWriter(first.ports.tcp, 7000, example);
+    await writeGame(first.tcp, { gameId: 7000, stream: example });
     await first.waitForLogCount('Failed to save replay 7000', 2);
     expect(await first.metrics()).toMatch(/replayserver_replay_save_failures_total [2-9]/);
     expect(await first.stop('SIGTERM')).toBe(0);
@@ -59,7 +58,16 @@ describe('a vault that cannot be written', () => {
     const saved = await readFafReplay(await readFile(target));
     expect(firstDifference(saved.replay, example)).toBe(-1);
     expect(saved.replay.length).toBe(example.length);
-    await delay(50);
+    // Recovery records the ticks after the save: stop once they are in the stats index.
+    const index = statsIndexPath(join(dataDir, 'vault'));
+    const recorded = await waitUntil(
+      async () => {
+        const entry = (await readStatsIndex(index)).games.get(7000n);
+        return entry?.available === true ? entry : undefined;
+      },
+      { what: 'the stats of game 7000', timeoutMs: 5_000, wakeups: [pathChanges(index)] },
+    );
+    expect(recorded).toMatchObject({ ticks: 1_928, available: true });
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 

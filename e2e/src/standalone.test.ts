@@ -1,10 +1,19 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFafReplay } from '@faf-replay/adapter-fs';
-import { divergingStreams, fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import {
+  collectGame,
+  connectLink,
+  pacedStream,
+  playGame,
+  ReplayReader,
+  ReplayWriter,
+  tcpAddress,
+  writeGame,
+} from '@faf-replay/client';
+import type { ConnectionEnding } from '@faf-replay/client';
+import { divergingStreams, fixture, fixtureFacts, firstDifference, waitUntil } from '@faf-replay/fixtures';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
 import { waitForSavedFile } from './support/vault.js';
-import { openTcp, openWebSocket, tcpReader, tcpWriter, wsReader, wsWriter } from './support/clients.js';
 
 const example = fixture(fixtureFacts.example.file);
 let apps: AppProcess[] = [];
@@ -35,13 +44,15 @@ describe('standalone server, end to end', () => {
   it('relays one writer to a reader and saves the replay with a standalone JSON header', async () => {
     const dataDir = tempDataDir();
     const app = await startApp(dataDir);
-    const writing = tcpWriter(app.ports.tcp, 2000, example, { chunkBytes: 1_000, pauseMs: 2 });
-    await delay(100);
-    const reader = tcpReader(app.ports.tcp, 2000);
-    await writing;
+    const writer = await ReplayWriter.connect(app.tcp, { gameId: 2000, stream: example, chunkBytes: 1_000 });
+    writer.sendUpTo(20_000);
+    await app.waitForLog((line) => line.msg === 'Replay 2000 started');
+    const reader = collectGame(app.tcp, { gameId: 2000 });
+    writer.sendAll();
+    expect(await writer.closed).toEqual({ kind: 'end' });
     const received = await reader;
     expectBytes(received.bytes, example);
-    expect(received.ending).toBe('end');
+    expect(received.ending).toEqual({ kind: 'end' });
     const saved = await savedReplay(dataDir, 2000n);
     expectBytes(saved.replay, example);
     expect(saved.version).toBe(2);
@@ -68,15 +79,19 @@ describe('standalone server, end to end', () => {
     const streams = divergingStreams();
     const winner = streams[fixtureFacts.diverging.winner] ?? Buffer.alloc(0);
     const winnerBody = winner.subarray(fixtureFacts.diverging.headerBytes);
+    // Each writer plays its stream as its game did, at 50 times real time (the longest takes 1.4 s).
     const writers = streams.map((stream, i) =>
-      i % 2 === 0
-        ? tcpWriter(app.ports.tcp, 3000, stream, { chunkBytes: 4_000, pauseMs: 20 })
-        : wsWriter(app.ports.websocket, 3000, stream, { chunkBytes: 4_000, pauseMs: 20 }),
+      playGame(i % 2 === 0 ? app.tcp : app.websocket, {
+        gameId: 3000,
+        replay: pacedStream(stream),
+        speed: 50,
+      }),
     );
-    await delay(100);
-    const readers = [tcpReader(app.ports.tcp, 3000), wsReader(app.ports.websocket, 3000)];
-    await Promise.all(writers);
+    await app.waitForLog((line) => line.msg === 'Replay 3000 started');
+    const readers = [collectGame(app.tcp, { gameId: 3000 }), collectGame(app.websocket, { gameId: 3000 })];
+    expect(await Promise.all(writers)).toEqual(streams.map(() => ({ kind: 'end' })));
     for (const reader of await Promise.all(readers)) {
+      expect(reader.ending).toEqual({ kind: 'end' });
       expect(reader.bytes.length).toBe(fixtureFacts.diverging.headerBytes + winnerBody.length);
       expectBytes(reader.bytes.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
     }
@@ -87,11 +102,27 @@ describe('standalone server, end to end', () => {
   it('saves a live replay on SIGTERM and exits 0', async () => {
     const dataDir = tempDataDir();
     const app = await startApp(dataDir);
-    const writer = await tcpWriter(app.ports.tcp, 4000, example.subarray(0, 30_000), { end: false });
+    const writer = await ReplayWriter.connect(app.tcp, { gameId: 4000, stream: example });
+    writer.sendUpTo(30_000);
     await app.waitForLog((line) => line.msg === 'Replay 4000 started');
-    await delay(300);
+    // The server holds all 30,000 bytes once a reader got them (after the 1 s delay).
+    const arrivals = new Set<() => void>();
+    const reader = ReplayReader.open(app.tcp, {
+      gameId: 4000,
+      onChunk: () => arrivals.forEach((wake) => wake()),
+    });
+    await waitUntil(() => (reader.receivedBytes >= 30_000 ? true : undefined), {
+      what: 'the first 30,000 bytes at a reader',
+      timeoutMs: 10_000,
+      wakeups: [
+        (wake) => {
+          arrivals.add(wake);
+          return () => arrivals.delete(wake);
+        },
+      ],
+    });
     expect(await app.stop('SIGTERM')).toBe(0);
-    writer.destroy();
+    writer.abort();
     const saved = await savedReplay(dataDir, 4000n, 1_000);
     expectBytes(saved.replay, example.subarray(0, 30_000));
     expect(app.logsMatching('Shutdown complete')).toHaveLength(1);
@@ -99,9 +130,9 @@ describe('standalone server, end to end', () => {
 
   it('closes a reader of an unknown game with nothing sent', async () => {
     const app = await startApp();
-    const received = await tcpReader(app.ports.tcp, 999);
+    const received = await collectGame(app.tcp, { gameId: 999 });
     expect(received.bytes.length).toBe(0);
-    expect(received.ending).toBe('end');
+    expect(received.ending).toEqual({ kind: 'end' });
     expect(app.logsMatching('replay 999 is not running')).toHaveLength(1);
     expect(await app.metrics()).toContain(
       'replayserver_served_connections_total{result="No replay matched"} 1',
@@ -111,21 +142,21 @@ describe('standalone server, end to end', () => {
   it('closes each malformed connection with a logged reason and leaves a good game alone', async () => {
     const dataDir = tempDataDir();
     const app = await startApp(dataDir);
-    const good = tcpWriter(app.ports.tcp, 5000, example, { chunkBytes: 2_000, pauseMs: 5 });
+    // The good game is live while the bad connections come: half of it before, the rest after.
+    const good = await ReplayWriter.connect(app.tcp, { gameId: 5000, stream: example, chunkBytes: 2_000 });
+    good.sendUpTo(20_000);
     const junkHeader = Buffer.alloc(1_100_000, 1);
     const bad = await Promise.all([
-      tcpReader(app.ports.tcp, 0, 'X/5000/foo\0'),
-      tcpReader(app.ports.tcp, 0, `G/5000/${'n'.repeat(1_100)}`),
-      tcpReader(app.ports.tcp, 0, 'G/50x0/foo\0'),
-      sendAndCollect(
-        app.ports.tcp,
-        Buffer.concat([Buffer.from('P/5001/foo\0'), scfaHeaderWithBlob(junkHeader)]),
-      ),
-      sendAndCollect(app.ports.tcp, Buffer.from('P/5000/foo\0Supreme Comm'), { end: true }),
-      sendAndCollect(app.ports.tcp, Buffer.from('G/50'), { end: true }),
+      sendAndCollect(app, Buffer.from('X/5000/foo\0')),
+      sendAndCollect(app, Buffer.from(`G/5000/${'n'.repeat(1_100)}`)),
+      sendAndCollect(app, Buffer.from('G/50x0/foo\0')),
+      sendAndCollect(app, Buffer.concat([Buffer.from('P/5001/foo\0'), scfaHeaderWithBlob(junkHeader)])),
+      sendAndCollect(app, Buffer.from('P/5000/foo\0Supreme Comm'), { end: true }),
+      sendAndCollect(app, Buffer.from('G/50'), { end: true }),
     ]);
     for (const result of bad) expect(result.bytes.length).toBe(0);
-    await good;
+    good.sendAll();
+    expect(await good.closed).toEqual({ kind: 'end' });
     const saved = await savedReplay(dataDir, 5000n);
     expectBytes(saved.replay, example);
     await app.waitForLogCount('invalid replay header', 2);
@@ -145,7 +176,12 @@ describe('standalone server, end to end', () => {
   it('keeps the data of a WebSocket writer that closes with 1001, without reading the close as data', async () => {
     const dataDir = tempDataDir();
     const app = await startApp(dataDir);
-    await wsWriter(app.ports.websocket, 6000, example.subarray(0, 20_000), { closeCode: 1001 });
+    const ending = await writeGame(app.websocket, {
+      gameId: 6000,
+      stream: example.subarray(0, 20_000),
+      closeCode: 1001,
+    });
+    expect(ending).toEqual({ kind: 'end' });
     const saved = await savedReplay(dataDir, 6000n);
     expectBytes(saved.replay, example.subarray(0, 20_000));
     await app.waitForLog((line) => line.msg.includes('writer ended early'));
@@ -153,12 +189,12 @@ describe('standalone server, end to end', () => {
 
   it('does not let a stuck WebSocket handshake block other clients', async () => {
     const app = await startApp();
-    const stuck = await openTcp(app.ports.websocket);
-    stuck.write('GET / HTTP/1.1\r\nHost: x\r\n');
-    const socket = await openWebSocket(app.ports.websocket);
-    expect(socket.readyState).toBe(socket.OPEN);
-    socket.close();
-    stuck.destroy();
+    const stuck = await connectLink(tcpAddress(app.ports.websocket));
+    stuck.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n'));
+    const socket = await connectLink(app.websocket, {}, { connectTimeoutMs: 5_000 });
+    socket.end();
+    expect(await socket.closed).toEqual({ kind: 'end' });
+    stuck.abort();
   });
 });
 
@@ -179,13 +215,16 @@ function scfaHeaderWithBlob(blob: Buffer): Buffer {
   ]);
 }
 
-async function sendAndCollect(port: number, bytes: Buffer, options: { end?: boolean } = {}) {
-  const socket = await openTcp(port);
+/** Raw bytes to the TCP port, as a broken or hostile client sends them; what comes back until close. */
+async function sendAndCollect(
+  app: AppProcess,
+  bytes: Buffer,
+  options: { end?: boolean } = {},
+): Promise<{ bytes: Buffer; ending: ConnectionEnding }> {
   const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.on('error', () => undefined);
-  socket.write(bytes);
-  if (options.end === true) socket.end();
-  await new Promise((resolve) => socket.once('close', resolve));
-  return { bytes: Buffer.concat(chunks) };
+  const link = await connectLink(app.tcp, { onData: (chunk) => void chunks.push(chunk) });
+  link.write(bytes);
+  if (options.end === true) link.end();
+  const ending = await link.closed;
+  return { bytes: Buffer.concat(chunks), ending };
 }

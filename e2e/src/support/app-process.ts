@@ -4,6 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tcpAddress, websocketAddress } from '@faf-replay/client';
+import type { TcpAddress, WebSocketAddress } from '@faf-replay/client';
+import { waitUntil } from '@faf-replay/fixtures';
+import type { Wakeup } from '@faf-replay/fixtures';
 
 const mainJs = fileURLToPath(new URL('../../../packages/app/dist/main.js', import.meta.url));
 
@@ -48,6 +52,8 @@ export class AppProcess {
   readonly logs: LogLine[] = [];
   readonly #child: ChildProcess;
   readonly #exited: Promise<number | null>;
+  /** Called on every log line and at exit: what waits look again on. */
+  readonly #listeners = new Set<() => void>();
   #ports: AppPorts | undefined;
   #stderrTail = '';
 
@@ -57,6 +63,7 @@ export class AppProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    this.#child.once('exit', () => this.#wakeAll());
     let buffered = '';
     this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       buffered += text;
@@ -77,17 +84,35 @@ export class AppProcess {
     return this.#ports;
   }
 
+  /** The app's raw TCP listener, for clients. */
+  get tcp(): TcpAddress {
+    return tcpAddress(this.ports.tcp);
+  }
+
+  /** The app's WebSocket listener, for clients. */
+  get websocket(): WebSocketAddress {
+    return websocketAddress(this.ports.websocket);
+  }
+
+  /** Wakes a wait at every log line and at exit. */
+  readonly wakeup: Wakeup = (wake) => {
+    this.#listeners.add(wake);
+    return () => this.#listeners.delete(wake);
+  };
+
   /** Resolves with the first log line that matches, waiting up to `timeoutMs`. */
   async waitForLog(match: (line: LogLine) => boolean, timeoutMs = 10_000): Promise<LogLine> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    const probe = (): LogLine | undefined => {
       const found = this.logs.find(match);
-      if (found !== undefined) return found;
-      if (this.#child.exitCode !== null)
+      if (found === undefined && this.#child.exitCode !== null)
         throw new Error(`the app exited (${this.#child.exitCode}): ${this.#stderrTail}`);
-      if (Date.now() > deadline)
-        throw new Error(`no matching log line within ${timeoutMs} ms: ${this.#stderrTail}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      return found;
+    };
+    try {
+      return await waitUntil(probe, { what: 'matching log line', timeoutMs, wakeups: [this.wakeup] });
+    } catch (error) {
+      if (this.#child.exitCode !== null) throw error;
+      throw new Error(`${(error as Error).message}: ${this.#stderrTail}`, { cause: error });
     }
   }
 
@@ -127,5 +152,10 @@ export class AppProcess {
         metrics: line['metricsPort'] as number,
       };
     }
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
+    for (const wake of this.#listeners) wake();
   }
 }

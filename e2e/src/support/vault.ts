@@ -1,18 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { vaultReplayPath } from '@faf-replay/adapter-fs';
+import { waitForFile } from '@faf-replay/fixtures';
 
 /** The bytes of game `gameId`'s saved file in the app's vault under `dataDir`, once it appears. */
-export async function waitForSavedFile(dataDir: string, gameId: bigint, timeoutMs = 15_000): Promise<Buffer> {
-  const path = vaultReplayPath(join(dataDir, 'vault'), gameId);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await readFile(path);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-    await delay(50);
-  }
+export function waitForSavedFile(dataDir: string, gameId: bigint, timeoutMs = 15_000): Promise<Buffer> {
+  // The vault publishes a file whole (temp file, then link): once it is there, it is complete.
+  return waitForFile(vaultReplayPath(join(dataDir, 'vault'), gameId), { timeoutMs });
 }

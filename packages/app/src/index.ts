@@ -5,4 +5,4 @@ export { PrometheusEvents } from './metrics/prometheus-events.js';
 export type { ReplayServer, ServerAddresses } from './replay-server.js';
 export type { RunningServer, StartOptions } from './start-server.js';
 export { startServer } from './start-server.js';
-export { runCli } from './cli.js';
+export { serveCommand } from './serve-command.js';

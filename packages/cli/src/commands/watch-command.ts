@@ -1,0 +1,134 @@
+import { rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { formatServerAddress, parseServerAddress, readGame, ReceivedStream } from '@faf-replay/client';
+import type { ReadResult, ServerAddress } from '@faf-replay/client';
+import type { GameId } from '@faf-replay/core';
+import { CliError, usageError } from './cli-error.js';
+import { exitCodes } from './command-context.js';
+import type { CommandContext } from './command-context.js';
+import { openOutputFile } from './output-file.js';
+import { parseGameId } from './parse-game-id.js';
+import { ProgressLine } from './progress-line.js';
+import { parseCommandLine, positionalsOf, runCommand } from './run-command.js';
+import { watchProgressText, watchSummary } from './watch-report.js';
+
+const usage = `Usage: faf-replay watch <host:port|ws://host:port> <gameId> -o <file.scfareplay> [options]
+
+Watches a live game as the FAF client does (over TCP, or WebSocket with a ws:// address; delayed
+by the server's replay.delay_s) and saves the raw replay stream it receives, which "faf-replay
+inspect" reads and "faf-replay pack" turns into a .fafreplay. A progress line on stderr shows
+bytes, ticks and game time; the summary goes to stdout. Exits 0 when the server ends the stream,
+1 when the game is not running, the server cannot be reached or the connection breaks, 130 on
+Ctrl-C (what came is kept).
+
+Options:
+  -o, --output <file>  where to save the stream (required)
+  --wait <seconds>     ask again for a game that is not running yet (or a server not up yet),
+                       for up to this long (default 0: ask once)
+  --name <name>        the name the server logs for this reader (default watcher.SCFAreplay)
+  --force              overwrite an existing file
+  --quiet              no progress line
+  -h, --help           this help`;
+
+const options = {
+  output: { type: 'string', short: 'o' },
+  wait: { type: 'string', default: '0' },
+  name: { type: 'string', default: 'watcher.SCFAreplay' },
+  force: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const;
+
+const RETRY_MS = 1_000;
+
+export interface WatchPlan {
+  readonly address: ServerAddress;
+  readonly gameId: GameId;
+  readonly output: string;
+  readonly name: string;
+  readonly waitMs: number;
+}
+
+/** `faf-replay watch <host:port> <gameId> -o <file>`. */
+export function watchCommand(argv: readonly string[], context: CommandContext): Promise<number> {
+  return runCommand('watch', usage, argv, context, async () => {
+    const { values, positionals } = parseCommandLine(argv, options);
+    const [address = '', gameId = ''] = positionalsOf(positionals, ['host:port', 'gameId']);
+    if (values.output === undefined) throw usageError('missing -o <file.scfareplay>');
+    const plan = {
+      address: parseServerAddress(address),
+      gameId: parseGameId(gameId),
+      output: values.output,
+      name: values.name,
+      waitMs: secondsOption('--wait', values.wait) * 1000,
+    };
+    const progress = values.quiet === true ? null : new ProgressLine(context.stderr);
+    const startedMs = performance.now();
+    const file = await openOutputFile(plan.output, values.force === true);
+    const result = await watchToFile(plan, file, progress, context.signal).finally(() => file.close());
+    progress?.done();
+    return finish(plan, result, performance.now() - startedMs, context);
+  });
+}
+
+/** Reads the game into `file`, asking again for up to `--wait` while it has not started. */
+function watchToFile(
+  plan: WatchPlan,
+  file: FileHandle,
+  progress: ProgressLine | null,
+  signal: AbortSignal | undefined,
+): Promise<ReadResult> {
+  const where = formatServerAddress(plan.address);
+  return readGame(plan.address, {
+    gameId: plan.gameId,
+    name: plan.name,
+    signal,
+    track: true,
+    retryUntilMs: performance.now() + plan.waitMs,
+    retryIntervalMs: RETRY_MS,
+    retryUnreachable: true,
+    onRetry: () => progress?.update(`game ${plan.gameId} is not on ${where} yet; asking again`),
+    onProgress: (received) => progress?.update(watchProgressText(plan, received)),
+    onChunk: async (chunk) => {
+      await file.write(chunk);
+    },
+  });
+}
+
+async function finish(
+  plan: WatchPlan,
+  { ending, summary: received }: ReadResult,
+  elapsedMs: number,
+  context: CommandContext,
+): Promise<number> {
+  const summary = received ?? new ReceivedStream().finish();
+  if (summary.bytes === 0 && ending.kind === 'end') {
+    await rm(plan.output, { force: true });
+    const where = formatServerAddress(plan.address);
+    throw new CliError(
+      'GAME_NOT_RUNNING',
+      `the server sent nothing: game ${plan.gameId} is not running on ${where}, or no longer takes readers` +
+        (plan.waitMs > 0 ? '' : ' (--wait <seconds> asks again until it starts)'),
+    );
+  }
+  context.stdout.write(`${watchSummary(plan.output, summary, elapsedMs)}\n`);
+  if (ending.kind === 'aborted') return exitCodes.interrupted;
+  if (ending.kind === 'failed') {
+    context.stderr.write(`faf-replay watch: the connection broke (${ending.reason}); kept what came\n`);
+    return exitCodes.failed;
+  }
+  if (summary.headerProblem !== null) {
+    context.stderr.write(
+      `faf-replay watch: the server sent no valid replay header: ${summary.headerProblem}\n`,
+    );
+    return exitCodes.failed;
+  }
+  return exitCodes.ok;
+}
+
+function secondsOption(name: string, text: string): number {
+  const seconds = Number(text);
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw usageError(`${name} must be a number of seconds, got "${text}"`);
+  }
+  return seconds;
+}

@@ -1,5 +1,6 @@
 export type { Config, ConfigInput } from './config/config-schema.js';
-export { ConfigError, loadConfig } from './config/load-config.js';
+export type { LoadedConfig } from './config/load-config.js';
+export { ConfigError, loadConfig, readConfig } from './config/load-config.js';
 export { createLogger } from './logging/create-logger.js';
 export { PrometheusEvents } from './metrics/prometheus-events.js';
 export type { ReplayServer, ServerAddresses } from './replay-server.js';

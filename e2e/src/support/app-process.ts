@@ -64,8 +64,11 @@ export class AppProcess {
       env: { PATH: process.env['PATH'], ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // 'close', not 'exit': it comes once stderr is drained, so the last log lines are in.
     this.#exited = new Promise((resolve) =>
-      this.#child.once('exit', (code, signal) => resolve({ code, signal })),
+      this.#child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
+        resolve({ code, signal }),
+      ),
     );
     let buffered = '';
     this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {

@@ -1,8 +1,10 @@
+import { once } from 'node:events';
+import { pino } from 'pino';
 import type { Logger as PinoLogger } from 'pino';
 import type { Config } from './config/config-schema.js';
 import { ConfigError, readConfig } from './config/load-config.js';
 import type { LoadedConfig } from './config/load-config.js';
-import { createLogger } from './logging/create-logger.js';
+import { createLogger, logsArePretty } from './logging/create-logger.js';
 import { ShutdownSignals } from './shutdown-signals.js';
 import { exitCodeAfter, startServer } from './start-server.js';
 import type { RunningServer } from './start-server.js';
@@ -42,11 +44,16 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
     process.stderr.write(`faf-replay: ${error.message}\n`);
     return 2;
   }
-  const logger = createLogger(loaded.config.log);
+  // JSON lines go through a destination held here, to know when the last line is written.
+  const destination = logsArePretty(loaded.config.log)
+    ? undefined
+    : pino.destination({ dest: 2, sync: false });
+  const logger = createLogger(loaded.config.log, destination);
   for (const warning of loaded.warnings) logger.warn({}, `Configuration: ${warning}`);
   const signals = new ShutdownSignals(process, logger);
   const exitCode = await serve(loaded.config, logger, signals);
-  await flushLogs(logger);
+  logger.info({ exitCode }, `Exiting with code ${exitCode}`);
+  await logsWritten(destination);
   process.exit(exitCode);
 }
 
@@ -63,12 +70,16 @@ async function serve(config: Config, logger: PinoLogger, signals: ShutdownSignal
   return signals.sawUncaughtException ? 1 : exitCodeAfter(report);
 }
 
-async function flushLogs(logger: PinoLogger): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const bound = setTimeout(resolve, logFlushBoundMs);
-    logger.flush(() => {
-      clearTimeout(bound);
-      resolve();
-    });
-  });
+/**
+ * Resolves once every line logged so far has been written: the destination emits 'drain' when
+ * its last write ends. Waiting matters: at exit pino writes what is buffered synchronously,
+ * while a write still in flight can land after it or not at all. pino-pretty's worker is
+ * flushed by pino itself at exit.
+ */
+async function logsWritten(destination: ReturnType<typeof pino.destination> | undefined): Promise<void> {
+  if (destination === undefined) return;
+  const bound = new AbortController();
+  const timer = setTimeout(() => bound.abort(), logFlushBoundMs);
+  await once(destination, 'drain', { signal: bound.signal }).catch(() => undefined);
+  clearTimeout(timer);
 }

@@ -1,20 +1,26 @@
 #!/usr/bin/env node
 // CI check of the deployment files, since CI has no Docker engine: every YAML file under deploy/
-// parses; docker-compose.yml, the Kubernetes manifests and the Dockerfile have the structure the
-// README promises; every config they carry loads with the server's own loader (FAF mode) and
-// uses its default ports. Run after `pnpm build`: node .ci/validate-deploy.mjs
+// parses; docker-compose.yml, the Kubernetes manifests (validate-kubernetes.mjs) and the
+// Dockerfile have the structure the README promises; every config they carry loads with the
+// server's own loader (FAF mode, no unknown key), uses its default ports and the README's
+// database; the container's healthcheck asks the configured port. Run after `pnpm build`:
+// node .ci/validate-deploy.mjs
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { checkKubernetes } from './validate-kubernetes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const deployDir = join(root, 'deploy');
 const { parseAllDocuments } = createRequire(join(root, 'packages/app/package.json'))('yaml');
 const appDist = join(root, 'packages/app/dist/index.js');
 if (!existsSync(appDist)) fail([`${relative(root, appDist)} is missing: run pnpm build first`]);
-const { loadConfig } = await import(appDist);
+const { loadConfig, readConfig } = await import(appDist);
 
 const problems = [];
 const check = (ok, message) => {
@@ -23,13 +29,22 @@ const check = (ok, message) => {
 
 const defaults = loadConfig([], {}).server;
 const defaultPorts = [defaults.port, defaults.websocket_port, defaults.prometheus_port];
+const readmeDatabase = /GRANT SELECT ON (\w+)\.\*/.exec(readFileSync(join(root, 'README.md'), 'utf8'))?.[1];
+check(readmeDatabase !== undefined, "README.md: no GRANT statement naming FAF's database");
 const documents = parseYamlFiles(deployDir);
 
 checkComposeFile(documents.get('deploy/docker-compose.yml')?.[0]);
-checkKubernetes(
-  [...documents].filter(([file]) => file.startsWith('deploy/kubernetes/')).flatMap(([, docs]) => docs),
-);
-checkDockerfile(readFileSync(join(deployDir, 'Dockerfile'), 'utf8'));
+checkKubernetes(join(deployDir, 'kubernetes'), {
+  check,
+  documents,
+  defaults,
+  defaultPorts,
+  loadServerConfig: checkServerConfig,
+});
+const dockerfile = readFileSync(join(deployDir, 'Dockerfile'), 'utf8');
+checkDockerfile(dockerfile);
+checkNodeVersionFiles(dockerfile);
+await checkHealthcheck();
 
 if (problems.length > 0) fail(problems);
 console.log(`validate-deploy: ${documents.size} YAML files, the Dockerfile and the configs are consistent`);
@@ -57,13 +72,25 @@ function parseYamlFiles(dir) {
   return parsed;
 }
 
-/** Loads a server config the way the server does (FAF mode with a password), or reports why not. */
+/**
+ * Loads a server config the way the server does (FAF mode with a password), or reports why not:
+ * a deployed config has no key the server would warn about, and names the README's database.
+ */
 function checkServerConfig(yamlText, where) {
   const dir = mkdtempSync(join(tmpdir(), 'validate-deploy-'));
   try {
     writeFileSync(join(dir, 'config.yml'), yamlText);
-    const config = loadConfig([], { RS_CONFIG_FILE: join(dir, 'config.yml'), RS_DB_PASSWORD: 'x' });
+    const { config, warnings } = readConfig([], {
+      RS_CONFIG_FILE: join(dir, 'config.yml'),
+      RS_DB_PASSWORD: 'x',
+    });
+    for (const warning of warnings)
+      problems.push(`${where}: ${warning.replaceAll(join(dir, 'config.yml'), where)}`);
     check(config.mode === 'faf', `${where}: the config does not select FAF mode (no database section)`);
+    check(
+      config.database.name === readmeDatabase,
+      `${where}: database.name ${config.database.name} is not the README's ${readmeDatabase}`,
+    );
     const ports = [config.server.port, config.server.websocket_port, config.server.prometheus_port];
     check(
       String(ports) === String(defaultPorts),
@@ -99,18 +126,34 @@ function checkComposeFile(compose) {
         check(existsSync(resolve(deployDir, source)), `${where}: ${source} does not exist`);
     }
   }
-  if (server !== undefined) checkComposeServer(server, where);
+  if (server !== undefined) checkComposeServer(server, where, mariadb);
 }
 
-function checkComposeServer(server, where) {
+function checkComposeDatabase(mariadb, config, where) {
+  const env = mariadb?.environment ?? {};
+  check(
+    env.MARIADB_DATABASE === config.database.name && env.MARIADB_USER === config.database.user,
+    `${where}: mariadb creates ${env.MARIADB_USER}@${env.MARIADB_DATABASE}, the server uses ${config.database.user}@${config.database.name}`,
+  );
+}
+
+function checkComposeServer(server, where, mariadb) {
   const env = server.environment ?? {};
   check(
     env.RS_CONFIG_FILE !== undefined && env.RS_DB_PASSWORD !== undefined,
     `${where}: the server needs RS_CONFIG_FILE and RS_DB_PASSWORD`,
   );
-  const published = (server.ports ?? []).map((port) => Number(String(port).split(':').at(-1)));
+  const published = (server.ports ?? []).map(String);
+  const publishedPorts = published.map((port) => Number(port.split(':').at(-1)));
   for (const port of defaultPorts)
-    check(published.includes(port), `${where}: the server does not publish port ${port}`);
+    check(publishedPorts.includes(port), `${where}: the server does not publish port ${port}`);
+  const opsPublished = published.filter(
+    (port) => Number(port.split(':').at(-1)) === defaults.prometheus_port,
+  );
+  check(
+    opsPublished.every((port) => port.startsWith('127.0.0.1:')),
+    `${where}: the ops port ${defaults.prometheus_port} must be published on 127.0.0.1 only`,
+  );
   const configMount = (server.volumes ?? [])
     .map(String)
     .find((volume) => volume.split(':')[1] === env.RS_CONFIG_FILE);
@@ -120,10 +163,12 @@ function checkComposeServer(server, where) {
     const config = checkServerConfig(readFileSync(configFile, 'utf8'), relative(root, configFile));
     const graceS = parseDurationS(server.stop_grace_period ?? '10s');
     if (config !== undefined) {
+      const { shutdown_timeout_s: timeoutS, shutdown_cut_grace_s: cutGraceS } = config.server;
       check(
-        graceS > config.server.shutdown_timeout_s,
-        `${where}: stop_grace_period ${graceS} s is not above shutdown_timeout_s`,
+        graceS > timeoutS + cutGraceS,
+        `${where}: stop_grace_period ${graceS} s is not above shutdown_timeout_s + shutdown_cut_grace_s`,
       );
+      checkComposeDatabase(mariadb, config, where);
     }
   } else {
     problems.push(`${where}: the config file mounted at RS_CONFIG_FILE does not exist`);
@@ -133,94 +178,6 @@ function checkComposeServer(server, where) {
 function parseDurationS(text) {
   const match = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(String(text));
   return match === null ? 0 : Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
-}
-
-function checkKubernetes(manifests) {
-  const byKind = (kind) => manifests.filter((manifest) => manifest.kind === kind);
-  for (const kind of ['StatefulSet', 'Service', 'PodDisruptionBudget', 'ConfigMap']) {
-    check(byKind(kind).length > 0, `deploy/kubernetes: no ${kind}`);
-  }
-  const [statefulSet] = byKind('StatefulSet');
-  const configMap = byKind('ConfigMap')[0];
-  const configText = configMap?.data?.['config.yml'];
-  check(configText !== undefined, 'deploy/kubernetes: the ConfigMap has no config.yml');
-  const config = configText === undefined ? undefined : checkServerConfig(configText, 'ConfigMap config.yml');
-  if (statefulSet === undefined) return;
-  const podLabels = statefulSet.spec?.template?.metadata?.labels ?? {};
-  checkPod(statefulSet, config, configMap);
-  for (const service of byKind('Service'))
-    checkSelector(service.spec?.selector, podLabels, `Service ${service.metadata?.name}`);
-  for (const budget of byKind('PodDisruptionBudget'))
-    checkSelector(budget.spec?.selector?.matchLabels, podLabels, 'PodDisruptionBudget');
-  const servicePorts = byKind('Service')
-    .flatMap((service) => service.spec?.ports ?? [])
-    .map((port) => port.port);
-  for (const port of defaultPorts)
-    check(servicePorts.includes(port), `deploy/kubernetes: no Service port ${port}`);
-}
-
-function checkSelector(selector, podLabels, where) {
-  const entries = Object.entries(selector ?? {});
-  check(
-    entries.length > 0 && entries.every(([key, value]) => podLabels[key] === value),
-    `${where}: its selector does not match the StatefulSet's pods`,
-  );
-}
-
-function checkPod(statefulSet, config, configMap) {
-  const where = 'StatefulSet';
-  const pod = statefulSet.spec.template;
-  const container = pod.spec?.containers?.[0] ?? {};
-  const annotations = pod.metadata?.annotations ?? {};
-  check(
-    statefulSet.spec.replicas === 1,
-    `${where}: live games are in one process's memory: replicas must be 1`,
-  );
-  check(annotations['prometheus.io/scrape'] === 'true', `${where}: no prometheus.io/scrape annotation`);
-  check(
-    annotations['prometheus.io/port'] === String(defaults.prometheus_port),
-    `${where}: prometheus.io/port is not ${defaults.prometheus_port}`,
-  );
-  const ports = Object.fromEntries((container.ports ?? []).map((port) => [port.name, port.containerPort]));
-  for (const port of defaultPorts)
-    check(Object.values(ports).includes(port), `${where}: no container port ${port}`);
-  for (const [probe, path] of [
-    ['readinessProbe', '/readyz'],
-    ['livenessProbe', '/healthz'],
-  ]) {
-    const get = container[probe]?.httpGet;
-    check(get?.path === path, `${where}: ${probe} does not ask ${path}`);
-    check(
-      (ports[get?.port] ?? get?.port) === defaults.prometheus_port,
-      `${where}: ${probe} is not on the metrics port`,
-    );
-  }
-  const claim = statefulSet.spec.volumeClaimTemplates?.[0]?.metadata?.name;
-  const dataMount = (container.volumeMounts ?? []).find((mount) => mount.mountPath === '/data');
-  check(claim !== undefined && dataMount?.name === claim, `${where}: /data is not the volume claim`);
-  const env = Object.fromEntries((container.env ?? []).map((variable) => [variable.name, variable]));
-  check(
-    env.RS_DB_PASSWORD?.valueFrom?.secretKeyRef !== undefined,
-    `${where}: RS_DB_PASSWORD does not come from a Secret`,
-  );
-  const configMount = (container.volumeMounts ?? []).find((mount) =>
-    env.RS_CONFIG_FILE?.value?.startsWith(`${mount.mountPath}/`),
-  );
-  const configVolume = (pod.spec?.volumes ?? []).find((volume) => volume.name === configMount?.name);
-  check(
-    configVolume?.configMap?.name === configMap?.metadata?.name,
-    `${where}: RS_CONFIG_FILE is not in the ConfigMap's volume`,
-  );
-  check(
-    container.resources?.requests !== undefined && container.resources?.limits !== undefined,
-    `${where}: no resources`,
-  );
-  const graceS = pod.spec?.terminationGracePeriodSeconds ?? 30;
-  const shutdownS = config?.server.shutdown_timeout_s ?? defaults.shutdown_timeout_s;
-  check(
-    graceS >= shutdownS + 10,
-    `${where}: terminationGracePeriodSeconds ${graceS} < shutdown_timeout_s ${shutdownS} + 10`,
-  );
 }
 
 function checkDockerfile(text) {
@@ -271,4 +228,59 @@ function checkDockerfile(text) {
   );
   for (const copied of ['deploy/healthcheck.mjs'])
     check(existsSync(join(root, copied)), `${where}: ${copied} is missing`);
+}
+
+/** `.nvmrc` and `.node-version` name the Node major the image runs. */
+function checkNodeVersionFiles(dockerfile) {
+  const imageMajor = /ARG NODE_IMAGE=node:(\d+)/.exec(dockerfile)?.[1];
+  for (const file of ['.nvmrc', '.node-version']) {
+    const path = join(root, file);
+    const version = existsSync(path) ? readFileSync(path, 'utf8').trim() : undefined;
+    check(
+      version !== undefined && version === imageMajor,
+      `${file}: ${version} is not the image's Node ${imageMajor}`,
+    );
+  }
+}
+
+/**
+ * Runs deploy/healthcheck.mjs as the container does, against an HTTP server on a port only the
+ * config names (in the file, then overridden by the environment): it must pass there, and fail
+ * when that port does not answer.
+ */
+async function checkHealthcheck() {
+  const where = 'deploy/healthcheck.mjs';
+  const server = createServer((request, response) =>
+    response.writeHead(request.url === '/healthz' ? 200 : 404).end(),
+  );
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  const dir = mkdtempSync(join(tmpdir(), 'validate-healthcheck-'));
+  const file = join(dir, 'config.yml');
+  writeFileSync(file, `server:\n  port: 15000\n  prometheus_port: ${port}\n`);
+  const run = (env) =>
+    promisify(execFile)(process.execPath, [join(deployDir, 'healthcheck.mjs')], {
+      env: { PATH: process.env.PATH, ...env },
+    }).then(
+      () => 0,
+      (error) => error.code ?? 1,
+    );
+  try {
+    check(
+      (await run({ RS_CONFIG_FILE: file })) === 0,
+      `${where}: fails although the configured port ${port} answers`,
+    );
+    check(
+      (await run({ RS_SERVER_PROMETHEUS_PORT: String(port) })) === 0,
+      `${where}: does not read RS_SERVER_PROMETHEUS_PORT`,
+    );
+    server.close();
+    check(
+      (await run({ RS_CONFIG_FILE: file })) !== 0,
+      `${where}: passes although the configured port does not answer`,
+    );
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -17,6 +17,12 @@ export interface LogLine {
   readonly [key: string]: unknown;
 }
 
+export interface AppExit {
+  readonly code: number | null;
+  /** The signal that killed it: the default action of a signal it did not handle. */
+  readonly signal: NodeJS.Signals | null;
+}
+
 export interface AppPorts {
   readonly tcp: number;
   readonly websocket: number;
@@ -51,21 +57,29 @@ export function tempDataDir(): string {
 export class AppProcess {
   readonly logs: LogLine[] = [];
   readonly #child: ChildProcess;
-  readonly #exited: Promise<number | null>;
+  readonly #exited: Promise<AppExit>;
   /** Called on every log line and at exit: what waits look again on. */
   readonly #listeners = new Set<() => void>();
+  readonly #triggers: { match: (line: LogLine) => boolean; action: () => void }[] = [];
   #ports: AppPorts | undefined;
   #stderrTail = '';
+  #stderr = '';
 
   private constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
     this.#child = spawn(process.execPath, [mainJs, ...args], {
       env: { PATH: process.env['PATH'], ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
+    // 'close', not 'exit': it comes once stderr is drained, so the last log lines are in.
+    this.#exited = new Promise((resolve) =>
+      this.#child.once('close', (code: number | null, signal: NodeJS.Signals | null) =>
+        resolve({ code, signal }),
+      ),
+    );
     this.#child.once('exit', () => this.#wakeAll());
     let buffered = '';
     this.#child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      this.#stderr += text;
       buffered += text;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
@@ -77,6 +91,42 @@ export class AppProcess {
     const app = new AppProcess(args, env);
     await app.waitForLog((line) => line.msg === 'faf-replay-server listening', 20_000);
     return app;
+  }
+
+  /** The app, spawned without waiting for it to listen (for starts that fail, and races). */
+  static launch(args: readonly string[], env: NodeJS.ProcessEnv = {}): AppProcess {
+    return new AppProcess(args, env);
+  }
+
+  /** Everything it wrote to stderr (JSON log lines, or plain text before the logger exists). */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** Runs `action` as soon as a matching log line is read, before any other line is handled. */
+  onLog(match: (line: LogLine) => boolean, action: () => void): void {
+    this.#triggers.push({ match, action });
+  }
+
+  /** Sends a signal, without waiting for the exit. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill(signal);
+  }
+
+  /** Resolves with how it exited; rejects when it is still running after `timeoutMs`. */
+  async waitForExit(timeoutMs = 10_000): Promise<AppExit> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`still running after ${timeoutMs} ms: ${this.#stderrTail}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.#exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get ports(): AppPorts {
@@ -127,8 +177,8 @@ export class AppProcess {
 
   /** Sends a signal and resolves with the exit code. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.#child.exitCode === null) this.#child.kill(signal);
-    return this.#exited;
+    this.signal(signal);
+    return (await this.#exited).code;
   }
 
   async metrics(): Promise<string> {
@@ -145,6 +195,7 @@ export class AppProcess {
       return;
     }
     this.logs.push(line);
+    for (const trigger of this.#triggers) if (trigger.match(line)) trigger.action();
     if (line.msg === 'faf-replay-server listening') {
       this.#ports = {
         tcp: line['tcpPort'] as number,

@@ -1,57 +1,85 @@
+import { once } from 'node:events';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config/load-config.js';
-import { startServer } from './start-server.js';
+import type { Logger as PinoLogger } from 'pino';
+import type { Config } from './config/config-schema.js';
+import { ConfigError, readConfig } from './config/load-config.js';
+import type { LoadedConfig } from './config/load-config.js';
+import { createLogger, logsArePretty } from './logging/create-logger.js';
+import { ShutdownSignals } from './shutdown-signals.js';
+import { exitCodeAfter, startServer } from './start-server.js';
+import type { RunningServer } from './start-server.js';
 
-const usage = `Usage: faf-replay serve [--config file.yml] [--section.key=value ...]
+const usage = `Usage: faf-replay serve [--config file.yml] [--strict-config] [--section.key=value ...]
 
 Runs the live replay server. Every config key can be given as a flag (--replay.delay_s=10),
 as an environment variable (RS_REPLAY_DELAY_S=10) or in the YAML file named by --config or
 RS_CONFIG_FILE (the Rust server's file works unchanged). RS_DB_PASSWORD sets the database
-password. Without a database section the server runs standalone. See the README.`;
+password; RUST_LOG sets the log level when log.level is not set. Any database setting selects
+FAF mode; without one the server runs standalone. Unknown keys in the file or the environment
+are logged as warnings; --strict-config makes them errors. See the README.
+
+Exit codes: 0 after a clean shutdown, 1 when a replay was lost or the server failed (start,
+bug), 2 for a bad configuration.`;
+
+/** How long the last log lines get to reach stderr before the process exits. */
+const logFlushBoundMs = 2_000;
 
 /**
- * The server process: start, then on SIGTERM or SIGINT shut down gracefully and exit 0. An
- * exception that escapes everything is a bug: it is logged, live replays are still saved (or
- * spooled), and the process exits 1.
+ * The server process: start, then on SIGTERM or SIGINT shut down gracefully and exit. Exits 1
+ * when a replay was lost, when the start failed (after stopping what it started), or when an
+ * exception escaped everything (a bug: live replays are still saved or spooled first). Ends
+ * the process itself: a save stuck on a dead database or disk must not keep it alive past the
+ * shutdown's bound.
  */
 export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  let config;
+  let loaded: LoadedConfig;
   try {
-    config = loadConfig(argv, env);
+    loaded = readConfig(argv, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`faf-replay: ${error.message}\n`);
     return 2;
   }
-  let server;
+  // JSON lines go through a destination held here, to know when the last line is written.
+  const destination = logsArePretty(loaded.config.log)
+    ? undefined
+    : pino.destination({ dest: 2, sync: false });
+  const logger = createLogger(loaded.config.log, destination);
+  for (const warning of loaded.warnings) logger.warn({}, `Configuration: ${warning}`);
+  const signals = new ShutdownSignals(process, logger);
+  const exitCode = await serve(loaded.config, logger, signals);
+  logger.info({ exitCode }, `Exiting with code ${exitCode}`);
+  await logsWritten(destination);
+  process.exit(exitCode);
+}
+
+async function serve(config: Config, logger: PinoLogger, signals: ShutdownSignals): Promise<number> {
+  let server: RunningServer;
   try {
-    server = await startServer(config);
+    server = await startServer(config, { logger });
   } catch (error) {
-    pino({ base: { service: 'faf-replay-server' } }, pino.destination(2)).fatal(
-      { err: error },
-      'could not start',
-    );
+    logger.fatal({ err: error }, `Could not start: ${(error as Error).message}`);
     return 1;
   }
-  const running = server;
-  const exitCode = await new Promise<number>((resolve) => {
-    const stop = (code: number): void =>
-      void running.stop().then(
-        () => resolve(code),
-        () => resolve(1),
-      );
-    process.once('SIGTERM', () => stop(0));
-    process.once('SIGINT', () => stop(0));
-    process.once('uncaughtException', (error) => {
-      process.stderr.write(
-        `faf-replay: uncaught exception, shutting down: ${error.stack ?? String(error)}\n`,
-      );
-      stop(1);
-    });
-  });
-  return exitCode;
+  await signals.requested;
+  const report = await server.stop();
+  return signals.sawUncaughtException ? 1 : exitCodeAfter(report);
+}
+
+/**
+ * Resolves once every line logged so far has been written: the destination emits 'drain' when
+ * its last write ends. Waiting matters: at exit pino writes what is buffered synchronously,
+ * while a write still in flight can land after it or not at all. pino-pretty's worker is
+ * flushed by pino itself at exit.
+ */
+async function logsWritten(destination: ReturnType<typeof pino.destination> | undefined): Promise<void> {
+  if (destination === undefined) return;
+  const bound = new AbortController();
+  const timer = setTimeout(() => bound.abort(), logFlushBoundMs);
+  await once(destination, 'drain', { signal: bound.signal }).catch(() => undefined);
+  clearTimeout(timer);
 }

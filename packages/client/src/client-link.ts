@@ -42,6 +42,8 @@ export interface ClientLink {
   end(closeCode?: number): void;
   /** Cuts the connection at once. */
   abort(): void;
+  /** Cuts the connection as a failure the server sees: TCP reset, or a WebSocket dropped without a close frame. */
+  reset(): void;
 }
 
 /** `'end'`, `'aborted'`, `'error ECONNRESET'`, or `'open'` while it lasts: for counting endings. */

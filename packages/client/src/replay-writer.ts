@@ -104,6 +104,11 @@ export class ReplayWriter implements PacedTarget {
     this.#link.abort();
   }
 
+  /** Cuts the connection as a failure the server sees (TCP reset, WebSocket without a close frame). */
+  reset(): void {
+    this.#link.reset();
+  }
+
   #pump(): void {
     if (this.#ending !== undefined || this.#ended || this.#link.needsDrain) return;
     while (this.#sent < this.#target) {

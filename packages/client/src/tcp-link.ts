@@ -55,6 +55,11 @@ export class TcpLink implements ClientLink {
     this.#lifecycle.cut();
   }
 
+  reset(): void {
+    this.#socket.resetAndDestroy();
+    this.#lifecycle.cut();
+  }
+
   #closed(): void {
     const error = this.#error;
     const failure = error === null ? null : { code: error.code ?? 'EIO', reason: describeSocketError(error) };

@@ -74,6 +74,11 @@ export class WebSocketLink implements ClientLink {
     this.#lifecycle.cut();
   }
 
+  /** The same as `abort`: terminating drops the connection without a close frame (1006). */
+  reset(): void {
+    this.#lifecycle.cut();
+  }
+
   #opened(): void {
     this.#lifecycle.markOpen();
     for (const chunk of this.#queued) this.#send(chunk);

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const seconds = z.number().positive();
 const port = z.number().int().min(0).max(65_535);
+const positiveInt = z.number().int().positive();
+const mebibyte = 1_048_576;
 
 /**
  * Every key of the Rust server's YAML (spec §9.1), with a default for each so that standalone
@@ -32,6 +34,18 @@ export const configSchema = z
         websocket_handshake_timeout_s: seconds.default(10),
         /** ours: the longest a graceful shutdown may take before remaining connections are cut. */
         shutdown_timeout_s: seconds.default(30),
+        /** ours: after the cut at `shutdown_timeout_s`, how long replays get to finish saving. */
+        shutdown_cut_grace_s: seconds.default(5),
+        /**
+         * ours: open replay connections beyond this are refused at once. null: computed from the
+         * process's open-file limit, leaving room for files, the database and the ops port.
+         */
+        max_connections: positiveInt.nullable().default(null),
+        /**
+         * ours: WebSocket `Origin` values allowed (e.g. `https://www.faforever.com`); null allows
+         * every origin.
+         */
+        websocket_allowed_origins: z.array(z.string().min(1)).nullable().default(null),
       })
       .strict(),
     database: z
@@ -57,6 +71,14 @@ export const configSchema = z
         max_concurrent_saves: z.number().int().positive().default(2),
         /** ours: where replays that could not be saved before shutdown wait for the next start. */
         spool_path: z.string().min(1).optional(),
+        /** ours: how often replays left in the spool are tried again. */
+        spool_retry_interval_s: seconds.default(60),
+        /** ours: the bound of every storage call (a vault that never answers does not hold the process). */
+        io_timeout_s: seconds.default(60),
+        /** ours: the first wait before a failed save is retried; it doubles up to `save_retry_max_s`. */
+        save_retry_initial_s: seconds.default(1),
+        /** ours: the longest wait between two attempts to save a replay. */
+        save_retry_max_s: seconds.default(60),
       })
       .strict(),
     replay: z
@@ -71,6 +93,12 @@ export const configSchema = z
         require_known_game: z.boolean().default(false),
         /** ours: with require_known_game, how long after its end time a game still takes writers. */
         known_game_max_age_after_end_s: seconds.default(3_600),
+        /** ours (FAF mode): refuse a writer whose name is not a player of the game in the database. */
+        require_known_player: z.boolean().default(false),
+        /** ours: a writer that sends more than this is ended, keeping what it sent up to the cap. */
+        max_stream_bytes: positiveInt.default(256 * mebibyte),
+        /** ours: how many ended game ids are remembered, to refuse a writer re-creating one. */
+        remembered_ended_replays: positiveInt.default(100_000),
       })
       .strict(),
     log: z
@@ -88,6 +116,13 @@ export const configSchema = z
         code: 'custom',
         path: ['server', 'port'],
         message: 'at least one of server.port and server.websocket_port must be set',
+      });
+    }
+    if (config.storage.save_retry_max_s < config.storage.save_retry_initial_s) {
+      context.addIssue({
+        code: 'custom',
+        path: ['storage', 'save_retry_max_s'],
+        message: 'must not be below storage.save_retry_initial_s',
       });
     }
   });

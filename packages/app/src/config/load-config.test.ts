@@ -81,6 +81,38 @@ describe('loadConfig', () => {
     expect(problemOf(() => loadConfig(argv, {}))).toContain(key);
   });
 
+  it('has a default for each key that issue 10 and 11 add', () => {
+    const config = loadConfig([], {});
+    expect(config.server).toMatchObject({
+      max_connections: null,
+      websocket_allowed_origins: null,
+      shutdown_cut_grace_s: 5,
+    });
+    expect(config.replay).toMatchObject({
+      max_stream_bytes: 268_435_456,
+      require_known_player: false,
+      remembered_ended_replays: 100_000,
+    });
+    expect(config.storage).toMatchObject({
+      io_timeout_s: 60,
+      spool_retry_interval_s: 60,
+      save_retry_initial_s: 1,
+      save_retry_max_s: 60,
+    });
+  });
+
+  it.each([
+    [['--server.max_connections=0'], 'server.max_connections'],
+    [['--server.max_connections=1.5'], 'server.max_connections'],
+    [['--replay.max_stream_bytes=0'], 'replay.max_stream_bytes'],
+    [['--storage.io_timeout_s=0'], 'storage.io_timeout_s'],
+    [['--storage.save_retry_initial_s=10', '--storage.save_retry_max_s=5'], 'storage.save_retry_max_s'],
+    [['--server.websocket_allowed_origins=[1]'], 'server.websocket_allowed_origins'],
+    [['--replay.require_known_player=yes'], 'replay.require_known_player'],
+  ])('validates the new key in %j', (argv, key) => {
+    expect(problemOf(() => loadConfig(argv, {}))).toContain(key);
+  });
+
   it('names the file it cannot read', () => {
     expect(problemOf(() => loadConfig([], { RS_CONFIG_FILE: '/nonexistent/config.yml' }))).toContain(
       '/nonexistent/config.yml',

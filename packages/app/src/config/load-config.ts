@@ -1,36 +1,65 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './config-error.js';
+import { readConfigFile, withKnownKeysOnly } from './config-file.js';
+import type { Tree } from './config-file.js';
+import { configKeys } from './config-keys.js';
 import { configSchema } from './config-schema.js';
 import type { Config } from './config-schema.js';
+import { parseConfigValue } from './parse-config-value.js';
+import { logLevelFromRustLog } from './rust-log-level.js';
 
-/** A configuration problem, with a message that names the key. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
+export { ConfigError } from './config-error.js';
 
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
+/** The configuration, and what was wrong with it without stopping the server (to be logged). */
+export interface LoadedConfig {
+  readonly config: Config;
+  readonly warnings: readonly string[];
 }
 
-type Tree = Record<string, unknown>;
-const sections = ['server', 'database', 'storage', 'replay', 'log'] as const;
+interface Override {
+  readonly path: readonly string[];
+  readonly value: unknown;
+}
+
+interface Flags {
+  readonly file: string | undefined;
+  readonly strict: boolean;
+  readonly overrides: readonly Override[];
+}
+
+/** `readConfig` without its warnings. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  return readConfig(argv, env).config;
+}
 
 /**
  * Builds the configuration from, in rising priority: defaults, the YAML file named by
  * `--config` or `RS_CONFIG_FILE`, environment variables `RS_<SECTION>_<KEY>` (and
- * `RS_DB_PASSWORD`), and `--section.key=value` flags. Validates it and freezes it.
+ * `RS_DB_PASSWORD`, `RS_MODE`), and `--section.key=value` flags; `RUST_LOG` sets the log level
+ * when nothing else does. Validates it and freezes it. Unknown keys in the file or the
+ * environment are warnings (errors with `--strict-config`); an unknown flag is an error.
  */
-export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): LoadedConfig {
   const flags = parseFlags(argv);
   const file = flags.file ?? env['RS_CONFIG_FILE'];
-  const fromFile = file === undefined ? {} : readConfigFile(file);
+  const warnings: string[] = [];
+  const fromFile = file === undefined ? {} : withKnownKeysOnly(readConfigFile(file), `in ${file}`, warnings);
   const tree: Tree = structuredClone(fromFile);
   applyPortCompatibility(tree, fromFile);
-  for (const [path, value] of [...envOverrides(env), ...flags.overrides]) setPath(tree, path, value);
-  tree['mode'] ??= inferMode(fromFile, env);
-  for (const section of sections) tree[section] ??= {};
+  const overrides = [...envOverrides(env, warnings), ...flags.overrides];
+  for (const { path, value } of overrides) setPath(tree, path, value);
+  tree['mode'] ??= inferMode(fromFile, overrides);
+  applyRustLog(tree, env, warnings);
+  for (const section of configKeys.sections) tree[section] ??= {};
+  const config = validate(tree, file);
+  warnings.push(...modeWarnings(config));
+  if (flags.strict && warnings.length > 0) {
+    throw new ConfigError(`--strict-config: the configuration has problems:\n  ${warnings.join('\n  ')}`);
+  }
+  return { config, warnings };
+}
+
+function validate(tree: Tree, file: string | undefined): Config {
   const parsed = configSchema.safeParse(tree);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
@@ -43,21 +72,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   const config = parsed.data;
   const spoolPath = config.storage.spool_path ?? join(dirname(config.storage.vault_path), 'spool');
   return deepFreeze({ ...config, storage: { ...config.storage, spool_path: spoolPath } });
-}
-
-function readConfigFile(file: string): Tree {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed: unknown = parseYaml(text);
-  if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`config file ${file} must hold a YAML mapping`);
-  }
-  return parsed as Tree;
 }
 
 /**
@@ -73,58 +87,86 @@ function applyPortCompatibility(tree: Tree, fromFile: Tree): void {
   if (keys.includes('websocket_port') && !keys.includes('port')) setPath(tree, ['server', 'port'], null);
 }
 
-/** FAF mode when the file has a database section or a database password is given (a Rust config). */
-function inferMode(fromFile: Tree, env: NodeJS.ProcessEnv): 'standalone' | 'faf' {
-  return fromFile['database'] !== undefined || env['RS_DB_PASSWORD'] !== undefined ? 'faf' : 'standalone';
+/** FAF mode when any `database.*` setting is given, from any source (a Rust config has one). */
+function inferMode(fromFile: Tree, overrides: readonly Override[]): 'standalone' | 'faf' {
+  const databaseSet =
+    fromFile['database'] !== undefined || overrides.some(({ path }) => path[0] === 'database');
+  return databaseSet ? 'faf' : 'standalone';
 }
 
-function envOverrides(env: NodeJS.ProcessEnv): [string[], unknown][] {
-  const overrides: [string[], unknown][] = [];
+/** `RUST_LOG`, the Rust server's only logging setting, when no source sets `log.level`. */
+function applyRustLog(tree: Tree, env: NodeJS.ProcessEnv, warnings: string[]): void {
+  const rustLog = env['RUST_LOG'];
+  const log = tree['log'];
+  const levelSet = typeof log === 'object' && log !== null && 'level' in log;
+  if (rustLog === undefined || levelSet) return;
+  const level = logLevelFromRustLog(rustLog);
+  if (level === undefined) {
+    warnings.push(`RUST_LOG=${rustLog} names no level (error, warn, info, debug, trace, off): ignored`);
+    return;
+  }
+  setPath(tree, ['log', 'level'], level);
+}
+
+function modeWarnings(config: Config): string[] {
+  if (config.mode !== 'standalone') return [];
+  return (['require_known_game', 'require_known_player'] as const)
+    .filter((key) => config.replay[key])
+    .map((key) => `replay.${key} has no effect in standalone mode (there is no database to ask)`);
+}
+
+function envOverrides(env: NodeJS.ProcessEnv, warnings: string[]): Override[] {
+  const overrides: Override[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (raw === undefined || !name.startsWith('RS_')) continue;
-    if (name === 'RS_DB_PASSWORD') {
-      overrides.push([['database', 'password'], raw]);
-      continue;
-    }
-    if (name === 'RS_MODE') overrides.push([['mode'], raw]);
+    if (name === 'RS_DB_PASSWORD') overrides.push({ path: ['database', 'password'], value: raw });
+    if (name === 'RS_MODE') overrides.push({ path: ['mode'], value: raw });
     const rest = name.slice(3).toLowerCase();
-    const section = sections.find((s) => rest.startsWith(`${s}_`));
-    if (section !== undefined) overrides.push([[section, rest.slice(section.length + 1)], parseScalar(raw)]);
+    const section = configKeys.sections.find((s) => rest.startsWith(`${s}_`));
+    if (section === undefined) continue;
+    const path = [section, rest.slice(section.length + 1)];
+    const kinds = configKeys.kindsOf(path);
+    if (kinds === undefined)
+      warnings.push(`unknown key ${path.join('.')} in environment variable ${name}: ignored`);
+    else overrides.push({ path, value: parseConfigValue(raw, kinds) });
   }
   return overrides;
 }
 
-function parseFlags(argv: readonly string[]): { file: string | undefined; overrides: [string[], unknown][] } {
+function parseFlags(argv: readonly string[]): Flags {
   let file: string | undefined;
-  const overrides: [string[], unknown][] = [];
+  let strict = false;
+  const overrides: Override[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (!arg.startsWith('--'))
       throw new ConfigError(`unexpected argument "${arg}" (flags look like --replay.delay_s=10)`);
     const [name, inline] = splitOnce(arg.slice(2), '=');
+    if (name === 'strict-config') {
+      strict = inline === undefined || parseConfigValue(inline, new Set(['boolean'])) === true;
+      continue;
+    }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`flag --${name} needs a value`);
     if (name === 'config') file = value;
-    else if (name === 'mode') overrides.push([['mode'], value]);
-    else if (name.includes('.')) overrides.push([name.split('.'), parseScalar(value)]);
-    else throw new ConfigError(`unknown flag --${name} (flags look like --section.key=value)`);
+    else overrides.push(flagOverride(name, value));
   }
-  return { file, overrides };
+  return { file, strict, overrides };
+}
+
+/** Flags are this server's own (the Rust server takes none), so an unknown one is a typo: an error. */
+function flagOverride(name: string, value: string): Override {
+  const path = name.split('.');
+  const kinds = configKeys.kindsOf(path);
+  if (kinds === undefined) {
+    throw new ConfigError(`unknown flag --${name} (flags look like --section.key=value; see the README)`);
+  }
+  return { path, value: parseConfigValue(value, kinds) };
 }
 
 function splitOnce(text: string, separator: string): [string, string | undefined] {
   const at = text.indexOf(separator);
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-
-/** Flag and environment values are YAML scalars: `10` is a number, `true` a boolean, `null` null. */
-function parseScalar(raw: string): unknown {
-  try {
-    const value: unknown = parseYaml(raw);
-    return typeof value === 'object' && value !== null ? raw : value;
-  } catch {
-    return raw;
-  }
 }
 
 function setPath(tree: Tree, path: readonly string[], value: unknown): void {

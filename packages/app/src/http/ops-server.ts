@@ -11,7 +11,23 @@ export interface OpsServerOptions {
   readonly isReady: () => boolean;
 }
 
-/** The operators' HTTP port: `/metrics` (Prometheus), `/healthz` (alive), `/readyz` (taking connections). */
+interface Reply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const text = (status: number, body: string): Reply => ({
+  status,
+  headers: { 'content-type': 'text/plain' },
+  body,
+});
+
+/**
+ * The operators' HTTP port: `/metrics` (Prometheus), `/healthz` (alive), `/readyz` (taking
+ * connections). Every other path is a 301 redirect to `/metrics`, as the Rust server's exporter
+ * answers: FAF's Kubernetes manifest scrapes `prometheus.io/path: '/'`.
+ */
 export class OpsServer {
   readonly #options: OpsServerOptions;
   readonly #server: Server;
@@ -19,8 +35,8 @@ export class OpsServer {
   constructor(options: OpsServerOptions) {
     this.#options = options;
     this.#server = createServer((request, response) => {
-      void this.#respond(request.url ?? '/').then(({ status, type, body }) => {
-        response.writeHead(status, { 'content-type': type }).end(body);
+      void this.#respond(request.url ?? '/').then(({ status, headers, body }) => {
+        response.writeHead(status, headers).end(request.method === 'HEAD' ? undefined : body);
       });
     });
   }
@@ -41,25 +57,28 @@ export class OpsServer {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  async #respond(url: string): Promise<{ status: number; type: string; body: string }> {
+  async #respond(url: string): Promise<Reply> {
     const path = url.split('?')[0];
-    if (path === '/metrics') {
-      try {
-        return {
-          status: 200,
-          type: this.#options.registry.contentType,
-          body: await this.#options.registry.metrics(),
-        };
-      } catch (error) {
-        return { status: 500, type: 'text/plain', body: `metrics failed: ${(error as Error).message}\n` };
-      }
+    if (path === '/metrics') return this.#metrics();
+    if (path === '/healthz') return text(200, 'ok\n');
+    if (path === '/readyz') return this.#options.isReady() ? text(200, 'ready\n') : text(503, 'not ready\n');
+    return {
+      status: 301,
+      headers: { location: '/metrics', 'content-type': 'text/plain' },
+      body: 'see /metrics\n',
+    };
+  }
+
+  async #metrics(): Promise<Reply> {
+    const { registry } = this.#options;
+    try {
+      return {
+        status: 200,
+        headers: { 'content-type': registry.contentType },
+        body: await registry.metrics(),
+      };
+    } catch (error) {
+      return text(500, `metrics failed: ${(error as Error).message}\n`);
     }
-    if (path === '/healthz') return { status: 200, type: 'text/plain', body: 'ok\n' };
-    if (path === '/readyz') {
-      return this.#options.isReady()
-        ? { status: 200, type: 'text/plain', body: 'ready\n' }
-        : { status: 503, type: 'text/plain', body: 'not ready\n' };
-    }
-    return { status: 404, type: 'text/plain', body: 'not found: try /metrics, /healthz or /readyz\n' };
   }
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config/config-schema.js';
  * ids, so one game's story can be filtered out of the stream.
  */
 export function createLogger(log: Config['log'], destination?: DestinationStream): PinoLogger {
-  const pretty = log.format === 'pretty' || (log.format === 'auto' && process.stderr.isTTY);
+  const pretty = logsArePretty(log);
   const options = {
     level: log.level,
     base: { service: 'faf-replay-server' },
@@ -22,4 +22,9 @@ export function createLogger(log: Config['log'], destination?: DestinationStream
     });
   }
   return pino(options, pino.destination({ dest: 2, sync: false }));
+}
+
+/** Whether `createLogger` writes human-readable lines (through pino-pretty) rather than JSON. */
+export function logsArePretty(log: Config['log']): boolean {
+  return log.format === 'pretty' || (log.format === 'auto' && process.stderr.isTTY);
 }

@@ -1,13 +1,32 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectionCategory, ConnectionResult, GameId, ServerEvents } from '@faf-replay/core';
 
+/** The role a served connection had, as core reports it. */
+export type ConnectionRole = 'writer' | 'reader' | null;
+/** Why a connection was refused before its header was read. */
+export type RefusalReason = 'max_connections' | 'origin';
+/** The database work that failed. */
+export type DatabaseOperation = 'metadata' | 'stats' | 'admission' | 'check';
+
+const connectionResults: readonly ConnectionResult[] = [
+  'Success',
+  'Bad data',
+  'I/O error',
+  'No replay matched',
+];
+const roleLabels = ['writer', 'reader', 'none'] as const;
+const refusalReasons: readonly RefusalReason[] = ['max_connections', 'origin'];
+const databaseOperations: readonly DatabaseOperation[] = ['metadata', 'stats', 'admission', 'check'];
+
 /**
  * The core's events as Prometheus metrics: the Rust server's names and labels (spec §9.3), plus
- * bytes in and out, readers per replay, save failures and the spool, and Node's own metrics
- * (event-loop delay, heap, CPU).
+ * bytes in and out, readers per replay, save failures and the spool, the database, refused
+ * connections, and Node's own metrics (event-loop delay, heap, CPU). Every known label value is
+ * exported from the start, at 0, so that a rate() sees the first increment.
  */
 export class PrometheusEvents implements ServerEvents {
   readonly registry = new Registry();
+  #replaysLost = 0;
   readonly #activeConnections = new Gauge({
     name: 'replayserver_active_connections_count',
     help: 'Open connections by category: initial (header not read yet), reader or writer.',
@@ -16,8 +35,36 @@ export class PrometheusEvents implements ServerEvents {
   });
   readonly #servedConnections = new Counter({
     name: 'replayserver_served_connections_total',
-    help: 'Connections that ended, by result.',
+    help: 'Connections that ended, by result; as in the Rust server, every connection attached as a writer or reader counts as Success.',
     labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly #connectionResults = new Counter({
+    name: 'replayserver_connection_results_total',
+    help: 'Connections that ended, by the role they were attached as (none: never attached) and their actual result.',
+    labelNames: ['role', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly #refusedConnections = new Counter({
+    name: 'replayserver_refused_connections_total',
+    help: 'Connections refused on arrival: over server.max_connections, or a WebSocket Origin not allowed.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly #pendingStatsUpdates = new Gauge({
+    name: 'replayserver_pending_game_stats_updates_count',
+    help: 'game_stats updates waiting to be written to the database (FAF mode).',
+    registers: [this.registry],
+  });
+  readonly #databaseErrors = new Counter({
+    name: 'replayserver_database_errors_total',
+    help: 'Database queries and updates that failed, by what they were for (FAF mode).',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+  readonly #databaseReachable = new Gauge({
+    name: 'replayserver_database_reachable',
+    help: '1 when the last database check or query succeeded, 0 when it failed (FAF mode; 0 in standalone).',
     registers: [this.registry],
   });
   readonly #runningReplays = new Gauge({
@@ -76,15 +123,46 @@ export class PrometheusEvents implements ServerEvents {
     collectDefaultMetrics({ register: this.registry });
     for (const category of ['initial', 'reader', 'writer'] as const)
       this.#activeConnections.set({ category }, 0);
+    for (const result of connectionResults) {
+      this.#servedConnections.inc({ result }, 0);
+      for (const role of roleLabels) this.#connectionResults.inc({ role, result }, 0);
+    }
+    for (const reason of refusalReasons) this.#refusedConnections.inc({ reason }, 0);
+    for (const operation of databaseOperations) this.#databaseErrors.inc({ operation }, 0);
     this.#runningReplays.set(0);
+    this.#pendingStatsUpdates.set(0);
+    this.#databaseReachable.set(0);
+  }
+
+  /** How many replays were reported lost since the process started. */
+  get replaysLost(): number {
+    return this.#replaysLost;
+  }
+
+  /** A connection was refused before its header was read. */
+  connectionRefused(reason: RefusalReason = 'max_connections'): void {
+    this.#refusedConnections.inc({ reason });
+  }
+  /** The count of `game_stats` updates waiting for the database changed. */
+  pendingStatsUpdatesChanged(count: number): void {
+    this.#pendingStatsUpdates.set(count);
+  }
+  databaseError(operation: DatabaseOperation): void {
+    this.#databaseErrors.inc({ operation });
+  }
+  /** The outcome of the last database check or query. */
+  databaseReachable(reachable: boolean): void {
+    this.#databaseReachable.set(reachable ? 1 : 0);
   }
 
   connectionMoved(from: ConnectionCategory | null, to: ConnectionCategory | null): void {
     if (from !== null) this.#activeConnections.dec({ category: from });
     if (to !== null) this.#activeConnections.inc({ category: to });
   }
-  connectionServed(result: ConnectionResult): void {
-    this.#servedConnections.inc({ result });
+  connectionServed(result: ConnectionResult, role: ConnectionRole): void {
+    // The Rust server counts every attached connection as Success, whatever its end.
+    this.#servedConnections.inc({ result: role === null ? result : 'Success' });
+    this.#connectionResults.inc({ role: role ?? 'none', result });
   }
   replayStarted(): void {
     this.#runningReplays.inc();
@@ -107,6 +185,7 @@ export class PrometheusEvents implements ServerEvents {
     this.#spooledReplays.inc();
   }
   replayLost(): void {
+    this.#replaysLost++;
     this.#lostReplays.inc();
   }
   readersChanged(gameId: GameId, readers: number): void {

@@ -244,3 +244,12 @@ describe('BodyFrameWalker.ticksSoFar', () => {
     expect(walker.finish()).toMatchObject({ status: 'ok', ticks: 23 });
   });
 });
+
+describe('BodyFrameWalker, a short Advance split after its type byte', () => {
+  it('is corrupt, not truncated (fast-check seed -417594134: [0] then [3, 0])', () => {
+    const walker = new BodyFrameWalker();
+    walker.push(Uint8Array.of(0));
+    walker.push(Uint8Array.of(3, 0));
+    expect(walker.finish().status).toBe('corrupt');
+  });
+});

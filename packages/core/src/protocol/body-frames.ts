@@ -114,7 +114,9 @@ export class BodyFrameWalker {
   #carryHead(chunk: Uint8Array, start: number): number {
     if (this.#carryLength === 0) this.#frameStart = this.#bodyBytes + start;
     const carry = this.#carry;
-    const needed = this.#carryLength >= 1 && carry[0] === ADVANCE ? ADVANCE_HEAD_BYTES : FRAME_HEAD_BYTES;
+    // The tick count is awaited only once the head says this is an Advance long enough to hold it.
+    const needed =
+      this.#carryLength >= FRAME_HEAD_BYTES && carry[0] === ADVANCE ? ADVANCE_HEAD_BYTES : FRAME_HEAD_BYTES;
     const taken = Math.min(needed - this.#carryLength, chunk.length - start);
     carry.set(chunk.subarray(start, start + taken), this.#carryLength);
     this.#carryLength += taken;

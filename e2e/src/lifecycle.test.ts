@@ -61,7 +61,10 @@ describe('signals', () => {
     await app.waitForLog(listening, 20_000);
     const writer = await ReplayWriter.connect(app.tcp, { gameId: 5100, stream: example });
     writer.sendUpTo(example.length - 1);
-    cleanups.push(() => Promise.resolve(writer.abort()));
+    cleanups.push(() => {
+      writer.abort();
+      return Promise.resolve();
+    });
     await app.waitForLog((line) => line.msg === 'Replay 5100 started');
     app.onLog(
       (line) => line.msg.startsWith('Shutting down'),
@@ -100,7 +103,10 @@ describe('shutdown', () => {
     await app.waitForLog(listening, 20_000);
     const writer = await ReplayWriter.connect(app.tcp, { gameId: 5200, stream: example });
     writer.sendUpTo(example.length - 1);
-    cleanups.push(() => Promise.resolve(writer.abort()));
+    cleanups.push(() => {
+      writer.abort();
+      return Promise.resolve();
+    });
     await app.waitForLog((line) => line.msg === 'Replay 5200 started');
     const signalledAt = Date.now();
     app.signal('SIGTERM');

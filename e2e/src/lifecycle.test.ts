@@ -125,13 +125,17 @@ describe('shutdown', () => {
       ...testFlags(dataDir),
       `--storage.vault_path=${join(blocked, 'vault')}`,
       `--storage.spool_path=${join(blocked, 'spool')}`,
+      // An unsaved replay is retried until the shutdown's bound, then given up: keep it short.
+      '--server.shutdown_timeout_s=2',
+      '--server.shutdown_cut_grace_s=1',
     ]);
     await app.waitForLog(listening, 20_000);
     (await ReplayWriter.connect(app.tcp, { gameId: 5300, stream: example })).sendAll();
     await app.waitForLog((line) => line.msg.startsWith('Failed to save replay 5300'));
     app.signal('SIGTERM');
     expect(await app.waitForExit(20_000)).toEqual({ code: 1, signal: null });
-    expect(app.logsMatching('Replay 5300 LOST')).toHaveLength(1);
+    expect(app.logsMatching('Replay 5300 LOST for now')).toHaveLength(1);
+    expect(app.logsMatching('Replay 5300 LOST: gave up retrying at exit')).toHaveLength(1);
   });
 });
 

@@ -6,7 +6,7 @@ import { ListenError, TcpListener, WebSocketListener } from '@faf-replay/adapter
 import { RecordingLogger } from '@faf-replay/core/testing';
 import { OpsServer } from './http/ops-server.js';
 import { ReplayServer } from './replay-server.js';
-import type { ReplayServerDeps } from './replay-server.js';
+import type { NamedListener, ReplayServerDeps } from './replay-server.js';
 
 let blockers: Server[] = [];
 
@@ -43,7 +43,16 @@ interface Harness {
   readonly ops: OpsServer;
 }
 
-function harness(overrides: Partial<ReplayServerDeps> & { replaysEnd?: Promise<void> } = {}): Harness {
+type Listener = NamedListener['listener'];
+
+interface HarnessOptions extends Partial<ReplayServerDeps> {
+  readonly replaysEnd?: Promise<void>;
+  readonly tcp?: Listener;
+  readonly webSocket?: Listener;
+  readonly unsaved?: readonly bigint[];
+}
+
+function harness(overrides: HarnessOptions = {}): Harness {
   const logger = new RecordingLogger();
   const calls: string[] = [];
   const ops = new OpsServer({ host: '127.0.0.1', port: 0, registry: new Registry(), isReady: () => true });
@@ -65,14 +74,31 @@ function harness(overrides: Partial<ReplayServerDeps> & { replaysEnd?: Promise<v
         await (overrides.replaysEnd ?? Promise.resolve());
         live = 0;
       },
+      unsavedSettled: () => Promise.resolve(),
+      giveUpUnsaved: () => overrides.unsaved ?? [],
     },
     tracker: { destroyAll: () => calls.push('destroyAll') },
-    tcp: new TcpListener({ host: '127.0.0.1', port: 0 }, (connection) => connection.destroy()),
-    webSocket: new WebSocketListener({ host: '127.0.0.1', port: 0 }, (connection) => connection.destroy()),
+    listeners: [
+      {
+        name: 'tcp',
+        listener:
+          overrides.tcp ??
+          new TcpListener({ host: '127.0.0.1', port: 0 }, (connection) => connection.destroy()),
+      },
+      {
+        name: 'websocket',
+        listener:
+          overrides.webSocket ??
+          new WebSocketListener({ host: '127.0.0.1', port: 0 }, (connection) => connection.destroy()),
+      },
+    ],
     ops,
     shutdownTimeoutMs: 5_000,
     cutGraceMs: 5_000,
-    startResources: () => calls.push('resources started'),
+    startResources: () => {
+      calls.push('resources started');
+      return Promise.resolve();
+    },
     closeResources: () => {
       calls.push('resources closed');
       return Promise.resolve();
@@ -96,7 +122,7 @@ describe('ReplayServer.start', () => {
   it('closes the TCP listener it opened when the WebSocket port is taken', async () => {
     const listener = new TcpListener({ host: '127.0.0.1', port: 0 }, (connection) => connection.destroy());
     let tcpPort = 0;
-    const tcp: ReplayServerDeps['tcp'] = {
+    const tcp: Listener = {
       listen: async () => {
         const address = await listener.listen();
         tcpPort = address.port;
@@ -157,7 +183,7 @@ describe('ReplayServer.stop', () => {
   });
 
   it('takes the count of unsaved replays from the saver when it is given', async () => {
-    const { server, logger } = harness({ unsavedReplays: () => 2 });
+    const { server, logger } = harness({ unsaved: [7n, 8n] });
     await server.start();
     expect(await server.stop()).toEqual({ complete: false, unsavedReplays: 2 });
     expect(logger.find('Shutdown incomplete: 2 replay(s)')).toHaveLength(1);

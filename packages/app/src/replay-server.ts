@@ -1,12 +1,22 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import type { ListeningAddress, TcpListener, WebSocketListener } from '@faf-replay/adapter-tcp';
+import type { ListeningAddress } from '@faf-replay/adapter-tcp';
 import type { Logger, ReplayService } from '@faf-replay/core';
 import type { ConnectionTracker } from './connection-tracker.js';
 import type { OpsServer } from './http/ops-server.js';
+import { settlesWithin } from './settles-within.js';
+
+/** One port the server serves on: the replay ports, and the HTTP API. */
+export interface NamedListener {
+  readonly name: 'tcp' | 'websocket' | 'http';
+  readonly listener: {
+    listen(): Promise<ListeningAddress>;
+    close(): Promise<void>;
+  };
+}
 
 export interface ServerAddresses {
   readonly tcp: ListeningAddress | undefined;
   readonly websocket: ListeningAddress | undefined;
+  readonly http: ListeningAddress | undefined;
   readonly metricsPort: number | undefined;
 }
 
@@ -18,153 +28,169 @@ export interface ShutdownReport {
   readonly unsavedReplays: number;
 }
 
-type Listener = Pick<TcpListener | WebSocketListener, 'listen' | 'close'>;
-
 export interface ReplayServerDeps {
   readonly logger: Logger;
-  readonly service: Pick<ReplayService, 'start' | 'shutdown' | 'directory'>;
+  readonly service: Pick<
+    ReplayService,
+    'start' | 'shutdown' | 'directory' | 'unsavedSettled' | 'giveUpUnsaved'
+  >;
   readonly tracker: Pick<ConnectionTracker, 'destroyAll'>;
-  readonly tcp: Listener | undefined;
-  readonly webSocket: Listener | undefined;
+  /** Started together in order, stopped together. */
+  readonly listeners: readonly NamedListener[];
   readonly ops: Pick<OpsServer, 'listen' | 'close'> | undefined;
   readonly shutdownTimeoutMs: number;
   /** After the cut at the shutdown timeout, how long replays get to finish saving (`server.shutdown_cut_grace_s`). */
-  readonly cutGraceMs?: number;
-  /**
-   * Replays that the saver holds and has neither archived nor spooled. Without it, the replays
-   * still live when the shutdown gives up are counted.
-   */
-  readonly unsavedReplays?: () => number;
-  /** Starts what the mode adds (resuming pending database updates). */
-  readonly startResources: () => void;
+  readonly cutGraceMs: number;
+  /** Starts what the mode adds (the database check, resuming pending updates). */
+  readonly startResources: () => Promise<void>;
   /** Closes what the server owns beyond its listeners (the database pool, the stats index). */
   readonly closeResources: () => Promise<void>;
   readonly describe: Record<string, unknown>;
 }
 
-const defaultCutGraceMs = 5_000;
 /** The least time a closing step gets, even when the cut grace is used up. */
 const minimumStepMs = 1_000;
 
-/** Resolves true when `work` settles within `ms` (a rejection counts as settled: the caller logs it). */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  const deadline = new AbortController();
-  const expired = delay(ms, false, { signal: deadline.signal }).catch(() => false);
-  const settled = work.then(
-    () => true,
-    () => true,
-  );
-  const result = await Promise.race([settled, expired]);
-  deadline.abort();
-  return result;
-}
+type Step = { readonly what: string; readonly undo: () => Promise<unknown> };
 
 /** The running process's parts, started and stopped in the right order. */
 export class ReplayServer {
   readonly #deps: ReplayServerDeps;
   #ready = false;
+  #draining = false;
 
   constructor(deps: ReplayServerDeps) {
     this.#deps = deps;
   }
 
-  /** Whether new connections are taken (for `/readyz`). */
+  /** Whether new games are taken (for `/readyz`): not while starting, draining or stopping. */
   get ready(): boolean {
-    return this.#ready;
-  }
-
-  get #cutGraceMs(): number {
-    return this.#deps.cutGraceMs ?? defaultCutGraceMs;
+    return this.#ready && !this.#draining;
   }
 
   /**
-   * Opens the ops port, starts the mode's resources and the spool recovery, then the listeners.
-   * When a step fails (a port taken), what the earlier steps started is stopped again, in
-   * reverse order, before the error is rethrown: a failed start leaves nothing running.
+   * Opens the ops port, starts the mode's resources and the replay service (which recovers the
+   * games a previous process left), then the listeners. When a step fails (a port taken), what
+   * the earlier steps started is stopped again, in reverse order, before the error is rethrown.
    */
   async start(): Promise<ServerAddresses> {
-    const { tcp, webSocket, ops, logger } = this.#deps;
-    const started: { readonly what: string; readonly undo: () => Promise<unknown> }[] = [];
+    const { ops, logger, service } = this.#deps;
+    const started: Step[] = [];
     try {
       const metricsPort = await ops?.listen();
       if (ops !== undefined) started.push({ what: 'the ops port', undo: () => ops.close() });
-      this.#deps.startResources();
+      await this.#deps.startResources();
       started.push({ what: 'the resources', undo: () => this.#deps.closeResources() });
-      const { recoveredGames } = await this.#deps.service.start();
-      started.push({ what: 'the replay service', undo: () => this.#deps.service.shutdown() });
+      const { recoveredGames } = await service.start();
+      started.push({ what: 'the replay service', undo: () => service.shutdown() });
       if (recoveredGames > 0) {
         logger.info(
           { recoveredGames },
           `Recovered ${recoveredGames} live game(s) left by the previous process`,
         );
       }
-      const tcpAddress = await tcp?.listen();
-      if (tcp !== undefined) started.push({ what: 'the TCP listener', undo: () => tcp.close() });
-      const websocket = await webSocket?.listen();
-      const addresses: ServerAddresses = { tcp: tcpAddress, websocket, metricsPort };
+      const addresses = await this.#listen(started, metricsPort);
       this.#ready = true;
       logger.info(
-        { tcpPort: tcpAddress?.port, websocketPort: websocket?.port, metricsPort, ...this.#deps.describe },
+        {
+          tcpPort: addresses.tcp?.port,
+          websocketPort: addresses.websocket?.port,
+          httpPort: addresses.http?.port,
+          metricsPort,
+          ...this.#deps.describe,
+        },
         'faf-replay-server listening',
       );
       return addresses;
     } catch (error) {
       for (const { what, undo } of started.reverse())
-        await this.#boundedStep(`Stopping ${what}`, undo, this.#cutGraceMs);
+        await this.#boundedStep(`Stopping ${what}`, undo, minimumStepMs);
       throw error;
     }
   }
 
+  async #listen(started: Step[], metricsPort: number | undefined): Promise<ServerAddresses> {
+    const byName = new Map<NamedListener['name'], ListeningAddress>();
+    for (const { name, listener } of this.#deps.listeners) {
+      byName.set(name, await listener.listen());
+      started.push({ what: `the ${name} listener`, undo: () => listener.close() });
+    }
+    return {
+      tcp: byName.get('tcp'),
+      websocket: byName.get('websocket'),
+      http: byName.get('http'),
+      metricsPort,
+    };
+  }
+
+  /**
+   * Drain, for restarts that cut no game: `/readyz` fails and new games are refused (a writer for
+   * an unknown game is closed, so that a load balancer sends it to a node that is not draining),
+   * while live games go on with their late writers and readers. Resolves once no game is live,
+   * or when `timeoutMs` passes (undefined: no bound). Idempotent.
+   */
+  async drain(timeoutMs: number | undefined): Promise<boolean> {
+    const { directory } = this.#deps.service;
+    if (!this.#draining) {
+      this.#draining = true;
+      this.#deps.logger.info(
+        { liveReplays: directory.liveGames, timeoutMs },
+        'Draining: new games are refused; live games go on until they end',
+      );
+      directory.stopAccepting();
+    }
+    const idle = directory.idle();
+    return timeoutMs === undefined ? idle.then(() => true) : settlesWithin(idle, timeoutMs);
+  }
+
   /**
    * Stops accepting, ends every live replay the way the earlier servers do (each saves what it
-   * has; what cannot be saved goes to the spool), closes readers gracefully, and returns within
+   * has; what cannot be saved goes to the spool), closes readers at once, and returns within
    * the shutdown timeout plus the cut grace (connections still open at the timeout are cut).
-   * "Shutdown complete" is logged only once the last replay has ended.
+   * "Shutdown complete" is logged only once the last replay has ended and was stored.
    */
   async stop(): Promise<ShutdownReport> {
-    const { tcp, webSocket, ops, service, tracker, logger } = this.#deps;
+    const { ops, service, tracker, logger, listeners } = this.#deps;
     const { directory } = service;
     this.#ready = false;
     logger.info(
       { liveReplays: directory.liveGames },
       'Shutting down: no new connections; saving live replays',
     );
-    await Promise.all([tcp?.close(), webSocket?.close()]);
+    await Promise.all(listeners.map(({ listener }) => listener.close()));
+    const startedAtMs = Date.now();
     const replaysEnded = service.shutdown();
     let ended = await settlesWithin(replaysEnded, this.#deps.shutdownTimeoutMs);
-    let closingBoundMs = this.#cutGraceMs;
     if (!ended) {
       logger.error({ liveReplays: directory.liveGames }, 'Shutdown timeout: cutting remaining connections');
       tracker.destroyAll();
-      const cutAtMs = Date.now();
-      ended = await settlesWithin(replaysEnded, this.#cutGraceMs);
-      // One bound for everything after the cut: the closing steps get what the replays left of it.
-      closingBoundMs = Math.max(minimumStepMs, this.#cutGraceMs - (Date.now() - cutAtMs));
+      ended = await settlesWithin(replaysEnded, this.#deps.cutGraceMs);
     }
+    const leftMs = this.#deps.shutdownTimeoutMs + this.#deps.cutGraceMs - (Date.now() - startedAtMs);
+    await settlesWithin(service.unsavedSettled(), Math.max(0, leftMs));
+    const unsaved = service.giveUpUnsaved();
     const closed = await this.#boundedStep(
       'Closing the resources',
       () => this.#deps.closeResources(),
-      closingBoundMs,
+      Math.max(minimumStepMs, leftMs),
     );
     const opsClosed = await this.#boundedStep(
       'Closing the ops port',
       () => ops?.close() ?? Promise.resolve(),
       minimumStepMs,
     );
-    const stepsDone = closed && opsClosed;
-    return this.#report(ended, stepsDone);
+    return this.#report(ended, closed && opsClosed, unsaved);
   }
 
-  #report(ended: boolean, stepsDone: boolean): ShutdownReport {
+  #report(ended: boolean, stepsDone: boolean, unsaved: readonly bigint[]): ShutdownReport {
     const { logger, service } = this.#deps;
-    const { directory } = service;
-    const liveReplays = directory.liveGames;
-    const unsavedReplays = this.#deps.unsavedReplays?.() ?? (ended ? 0 : liveReplays);
+    const liveReplays = service.directory.liveGames;
+    const unsavedReplays = unsaved.length + (ended ? 0 : liveReplays);
     const complete = ended && stepsDone && unsavedReplays === 0;
     if (complete) logger.info({}, 'Shutdown complete');
     else if (unsavedReplays > 0) {
       logger.error(
-        { unsavedReplays, liveReplays },
+        { unsavedReplays, liveReplays, lost: unsaved.map(String) },
         `Shutdown incomplete: ${unsavedReplays} replay(s) neither saved nor spooled; exiting`,
       );
     } else {

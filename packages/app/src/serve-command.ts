@@ -6,6 +6,7 @@ import { ConfigError, readConfig } from './config/load-config.js';
 import type { LoadedConfig } from './config/load-config.js';
 import { createLogger, logsArePretty } from './logging/create-logger.js';
 import { ShutdownSignals } from './shutdown-signals.js';
+import type { ShutdownCause } from './shutdown-signals.js';
 import { exitCodeAfter, startServer } from './start-server.js';
 import type { RunningServer } from './start-server.js';
 
@@ -60,14 +61,39 @@ export async function serveCommand(argv: readonly string[], env: NodeJS.ProcessE
 async function serve(config: Config, logger: PinoLogger, signals: ShutdownSignals): Promise<number> {
   let server: RunningServer;
   try {
-    server = await startServer(config, { logger });
+    server = await startServer(config, { logger, requestDrain: () => signals.requestDrain('POST /drain') });
   } catch (error) {
     logger.fatal({ err: error }, `Could not start: ${(error as Error).message}`);
     return 1;
   }
-  await signals.requested;
+  const asked = await Promise.race([
+    signals.requested.then((cause) => ({ kind: 'shutdown', cause }) as const),
+    signals.drainRequested.then(() => ({ kind: 'drain' }) as const),
+  ]);
+  await drainFirst(asked, config, server, signals);
   const report = await server.stop();
   return signals.sawUncaughtException ? 1 : exitCodeAfter(report);
+}
+
+/**
+ * A drain before the shutdown: after SIGUSR2 or `POST /drain` (no bound, though a SIGTERM then
+ * bounds it by `server.drain_timeout_s`), or after SIGTERM when `server.drain_timeout_s` > 0.
+ * An uncaught exception, or SIGINT (an operator at a terminal), shuts down at once.
+ */
+async function drainFirst(
+  asked: { readonly kind: 'shutdown'; readonly cause: ShutdownCause } | { readonly kind: 'drain' },
+  config: Config,
+  running: RunningServer,
+  signals: ShutdownSignals,
+): Promise<void> {
+  const timeoutMs = config.server.drain_timeout_s * 1_000;
+  if (asked.kind === 'shutdown') {
+    if (asked.cause === 'SIGTERM' && timeoutMs > 0) await running.server.drain(timeoutMs);
+    return;
+  }
+  const drained = running.server.drain(undefined);
+  const cause = await Promise.race([drained.then(() => undefined), signals.requested]);
+  if (cause === 'SIGTERM' && timeoutMs > 0) await running.server.drain(timeoutMs);
 }
 
 /**

@@ -5,9 +5,9 @@ export type ShutdownCause = 'SIGTERM' | 'SIGINT' | 'uncaught exception';
 
 /** The part of `process` that delivers signals and escaped exceptions. */
 export interface SignalSource {
-  on(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  on(event: 'SIGTERM' | 'SIGINT' | 'SIGUSR2', listener: () => void): unknown;
   on(event: 'uncaughtException', listener: (error: Error) => void): unknown;
-  off(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  off(event: 'SIGTERM' | 'SIGINT' | 'SIGUSR2', listener: () => void): unknown;
   off(event: 'uncaughtException', listener: (error: Error) => void): unknown;
 }
 
@@ -20,11 +20,16 @@ export interface SignalSource {
 export class ShutdownSignals {
   /** Resolves with the first cause. */
   readonly requested: Promise<ShutdownCause>;
+  /** Resolves at the first SIGUSR2 (or `requestDrain()`): drain, then exit. */
+  readonly drainRequested: Promise<void>;
   readonly #source: SignalSource;
   readonly #logger: Logger;
   readonly #onSigterm = (): void => this.#received('SIGTERM');
   readonly #onSigint = (): void => this.#received('SIGINT');
   readonly #onException = (error: Error): void => this.#exception(error);
+  readonly #onSigusr2 = (): void => this.requestDrain('SIGUSR2');
+  #resolveDrain: () => void = () => undefined;
+  #drainAsked = false;
   #resolve: (cause: ShutdownCause) => void = () => undefined;
   #cause: ShutdownCause | undefined;
   #uncaughtExceptions = 0;
@@ -33,7 +38,9 @@ export class ShutdownSignals {
     this.#source = source;
     this.#logger = logger;
     this.requested = new Promise((resolve) => (this.#resolve = resolve));
+    this.drainRequested = new Promise((resolve) => (this.#resolveDrain = resolve));
     source.on('SIGTERM', this.#onSigterm);
+    source.on('SIGUSR2', this.#onSigusr2);
     source.on('SIGINT', this.#onSigint);
     source.on('uncaughtException', this.#onException);
   }
@@ -46,7 +53,16 @@ export class ShutdownSignals {
   uninstall(): void {
     this.#source.off('SIGTERM', this.#onSigterm);
     this.#source.off('SIGINT', this.#onSigint);
+    this.#source.off('SIGUSR2', this.#onSigusr2);
     this.#source.off('uncaughtException', this.#onException);
+  }
+
+  /** A drain without a timeout: live games finish, no new ones start, then the process exits. */
+  requestDrain(via: string): void {
+    if (this.#drainAsked) return;
+    this.#drainAsked = true;
+    this.#logger.info({ via }, `Drain requested (${via})`);
+    this.#resolveDrain();
   }
 
   #received(signal: 'SIGTERM' | 'SIGINT'): void {

@@ -4,20 +4,15 @@ import { createContainer } from './composition/create-container.js';
 import { tokens } from './composition/tokens.js';
 import type { Config } from './config/config-schema.js';
 import { createLogger } from './logging/create-logger.js';
-import type { PrometheusEvents } from './metrics/prometheus-events.js';
 import type { ReplayServer, ServerAddresses, ShutdownReport } from './replay-server.js';
 import { systemClock } from './system-clock.js';
 
-/** How a shutdown went, with the replays reported lost while the process ran. */
-export interface StopReport extends ShutdownReport {
-  /** "Replay N LOST" events: neither the vault nor the spool took a replay. */
-  readonly replaysLost: number;
-}
-
 export interface RunningServer {
   readonly addresses: ServerAddresses;
+  /** The running server, for drains. */
+  readonly server: ReplayServer;
   /** Graceful shutdown (what SIGTERM does). */
-  stop(): Promise<StopReport>;
+  stop(): Promise<ShutdownReport>;
 }
 
 export interface StartOptions {
@@ -26,6 +21,8 @@ export interface StartOptions {
   /** Where log lines go when the logger is made here (default: stderr). */
   readonly logDestination?: DestinationStream;
   readonly clock?: Clock;
+  /** What `POST /drain` on the ops port does; without it the endpoint answers 404. */
+  readonly requestDrain?: () => void;
 }
 
 /**
@@ -34,17 +31,16 @@ export interface StartOptions {
  */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.log, options.logDestination);
-  const container = createContainer(config, logger, options.clock ?? systemClock);
-  const server = container.get<ReplayServer>(tokens.replayServer);
-  const events = container.get<PrometheusEvents>(tokens.events);
+  const container = createContainer(config, logger, options.clock ?? systemClock, options.requestDrain);
+  const server = container.get(tokens.replayServer);
   const addresses = await server.start();
-  return {
-    addresses,
-    stop: async () => ({ ...(await server.stop()), replaysLost: events.replaysLost }),
-  };
+  return { addresses, server, stop: () => server.stop() };
 }
 
-/** The exit code of a server process that shut down: non-zero when a replay was lost. */
-export function exitCodeAfter(report: StopReport): number {
-  return report.unsavedReplays > 0 || report.replaysLost > 0 ? 1 : 0;
+/**
+ * The exit code of a server process that shut down: non-zero when a replay is lost (neither
+ * saved nor spooled at exit). A replay that failed for a while and was stored on a retry is not.
+ */
+export function exitCodeAfter(report: ShutdownReport): number {
+  return report.unsavedReplays > 0 ? 1 : 0;
 }

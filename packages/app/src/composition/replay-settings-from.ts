@@ -1,20 +1,23 @@
 import type { ReplaySettings } from '@faf-replay/core';
-import { defaultReplaySettings } from '@faf-replay/core';
 import type { Config } from '../config/config-schema.js';
+import { ms } from './milliseconds.js';
 
-/** The core's replay settings from the `replay.*` config keys (seconds become milliseconds). */
+/** The core's replay settings from the `replay.*` and `storage.save_retry_*` keys. */
 export function replaySettingsFrom(config: Config): ReplaySettings {
-  const { replay } = config;
+  const { replay, storage } = config;
   return Object.freeze({
-    delayMs: replay.delay_s * 1_000,
-    updateIntervalMs: replay.update_interval_s * 1_000,
-    graceMs: replay.time_with_zero_writers_to_end_replay_s * 1_000,
-    forcedTimeoutMs: replay.forced_timeout_s * 1_000,
+    delayMs: ms(replay.delay_s),
+    updateIntervalMs: ms(replay.update_interval_s),
+    graceMs: ms(replay.time_with_zero_writers_to_end_replay_s),
+    forcedTimeoutMs: ms(replay.forced_timeout_s),
     merge: Object.freeze({
       quorumSize: replay.merge_quorum_size,
       comparisonDistanceBytes: replay.stream_comparison_distance_b,
     }),
-    saveRetry: defaultReplaySettings.saveRetry,
-    maxStreamBytes: defaultReplaySettings.maxStreamBytes,
+    saveRetry: Object.freeze({
+      initialMs: ms(storage.save_retry_initial_s),
+      maxMs: ms(storage.save_retry_max_s),
+    }),
+    maxStreamBytes: replay.max_stream_bytes,
   });
 }

@@ -34,6 +34,11 @@ export const configSchema = z
         websocket_handshake_timeout_s: seconds.default(10),
         /** ours: the longest a graceful shutdown may take before remaining connections are cut. */
         shutdown_timeout_s: seconds.default(30),
+        /**
+         * ours: with a value > 0, SIGTERM first drains: new games are refused and live ones go on
+         * until they end (or this long), then the shutdown follows. 0: SIGTERM cuts live games short.
+         */
+        drain_timeout_s: z.number().nonnegative().default(0),
         /** ours: after the cut at `shutdown_timeout_s`, how long replays get to finish saving. */
         shutdown_cut_grace_s: seconds.default(5),
         /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveMaxConnections, parseOpenFileLimit, readOpenFileLimit } from './max-connections.js';
+import { effectiveMaxConnections } from './max-connections.js';
 
 describe('server.max_connections', () => {
   it('is taken as configured', () => {
@@ -11,16 +11,5 @@ describe('server.max_connections', () => {
     expect(effectiveMaxConnections(null, 1_024)).toBe(896);
     expect(effectiveMaxConnections(null, 100)).toBe(1);
     expect(effectiveMaxConnections(null, undefined)).toBe(896);
-  });
-
-  it("reads the process's own limit", () => {
-    const limits = `Limit                     Soft Limit           Hard Limit           Units
-Max cpu time              unlimited            unlimited            seconds
-Max open files            20000                40000                files
-`;
-    expect(parseOpenFileLimit(limits)).toBe(20_000);
-    expect(parseOpenFileLimit('Max open files  unlimited  unlimited  files')).toBeUndefined();
-    expect(parseOpenFileLimit('')).toBeUndefined();
-    if (process.platform === 'linux') expect(readOpenFileLimit()).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 /** The open-file limit assumed where the process cannot read its own (outside Linux). */
 const assumedOpenFileLimit = 1_024;
 
@@ -8,7 +6,7 @@ const assumedOpenFileLimit = 1_024;
  * a reserve: every connection holds one descriptor, and the vault and spool files, the
  * database pool, the ops port's probes and scrapes, and Node itself need theirs even when
  * every connection slot is taken. The reserve is a tenth of the limit, at least 128.
- * Call it with `readOpenFileLimit()`.
+ * Call it with adapter-tcp's `openFileLimit()`.
  */
 export function effectiveMaxConnections(
   configured: number | null,
@@ -17,20 +15,4 @@ export function effectiveMaxConnections(
   if (configured !== null) return configured;
   const limit = openFileLimit ?? assumedOpenFileLimit;
   return Math.max(1, limit - Math.max(128, Math.ceil(limit / 10)));
-}
-
-/** The soft open-file limit (Node raises it to the hard limit at start), or undefined when unknown. */
-export function readOpenFileLimit(): number | undefined {
-  try {
-    return parseOpenFileLimit(readFileSync('/proc/self/limits', 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** "Max open files  20000  20000  files" in `/proc/<pid>/limits`; `unlimited` is undefined. */
-export function parseOpenFileLimit(limits: string): number | undefined {
-  const line = limits.split('\n').find((row) => row.startsWith('Max open files'));
-  const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0];
-  return soft === undefined || !/^\d+$/.test(soft) ? undefined : Number(soft);
 }

@@ -7,8 +7,10 @@ export interface OpsServerOptions {
   readonly host: string;
   readonly port: number;
   readonly registry: Registry;
-  /** Whether the server takes new connections (false while starting and shutting down). */
+  /** Whether the server takes new games (false while starting, draining and shutting down). */
   readonly isReady: () => boolean;
+  /** `POST /drain`: start a drain without a timeout (as SIGUSR2 does); undefined disables it. */
+  readonly requestDrain?: () => void;
 }
 
 interface Reply {
@@ -25,7 +27,7 @@ const text = (status: number, body: string): Reply => ({
 
 /**
  * The operators' HTTP port: `/metrics` (Prometheus), `/healthz` (alive), `/readyz` (taking
- * connections). Every other path is a 301 redirect to `/metrics`, as the Rust server's exporter
+ * new games), `POST /drain` (finish the live games, take no new ones, then exit). Every other path is a 301 redirect to `/metrics`, as the Rust server's exporter
  * answers: FAF's Kubernetes manifest scrapes `prometheus.io/path: '/'`.
  */
 export class OpsServer {
@@ -35,7 +37,7 @@ export class OpsServer {
   constructor(options: OpsServerOptions) {
     this.#options = options;
     this.#server = createServer((request, response) => {
-      void this.#respond(request.url ?? '/').then(({ status, headers, body }) => {
+      void this.#respond(request.url ?? '/', request.method ?? 'GET').then(({ status, headers, body }) => {
         response.writeHead(status, headers).end(request.method === 'HEAD' ? undefined : body);
       });
     });
@@ -57,8 +59,9 @@ export class OpsServer {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  async #respond(url: string): Promise<Reply> {
+  async #respond(url: string, method: string): Promise<Reply> {
     const path = url.split('?')[0];
+    if (path === '/drain') return this.#drain(method);
     if (path === '/metrics') return this.#metrics();
     if (path === '/healthz') return text(200, 'ok\n');
     if (path === '/readyz') return this.#options.isReady() ? text(200, 'ready\n') : text(503, 'not ready\n');
@@ -67,6 +70,18 @@ export class OpsServer {
       headers: { location: '/metrics', 'content-type': 'text/plain' },
       body: 'see /metrics\n',
     };
+  }
+
+  #drain(method: string): Reply {
+    if (method !== 'POST')
+      return {
+        status: 405,
+        headers: { allow: 'POST', 'content-type': 'text/plain' },
+        body: 'POST to drain\n',
+      };
+    if (this.#options.requestDrain === undefined) return text(404, 'draining is not available\n');
+    this.#options.requestDrain();
+    return text(202, 'draining: new games are refused; the process exits once live games end\n');
   }
 
   async #metrics(): Promise<Reply> {

@@ -51,10 +51,14 @@ export class PrometheusEvents implements ServerEvents {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  #pendingStatsSource: (() => number) | undefined;
   readonly #pendingStatsUpdates = new Gauge({
     name: 'replayserver_pending_game_stats_updates_count',
     help: 'game_stats updates waiting to be written to the database (FAF mode).',
     registers: [this.registry],
+    collect: () => {
+      if (this.#pendingStatsSource !== undefined) this.#pendingStatsUpdates.set(this.#pendingStatsSource());
+    },
   });
   readonly #databaseErrors = new Counter({
     name: 'replayserver_database_errors_total',
@@ -143,6 +147,11 @@ export class PrometheusEvents implements ServerEvents {
   connectionRefused(reason: RefusalReason = 'max_connections'): void {
     this.#refusedConnections.inc({ reason });
   }
+  /** Where the pending-updates gauge reads its value at each scrape. */
+  readPendingStatsUpdatesFrom(source: () => number): void {
+    this.#pendingStatsSource = source;
+  }
+
   /** The count of `game_stats` updates waiting for the database changed. */
   pendingStatsUpdatesChanged(count: number): void {
     this.#pendingStatsUpdates.set(count);

@@ -1,0 +1,23 @@
+import { FileReplaySpool, VaultArchive } from '@faf-replay/adapter-fs';
+import type { Config } from '../config/config-schema.js';
+import type { Composition } from './composition.js';
+import { ms } from './milliseconds.js';
+import { tokens } from './tokens.js';
+
+/** The vault, the spool, and where live games' bytes live. */
+export function bindStorage(composition: Composition, config: Config): void {
+  const { storage } = config;
+  const ioTimeoutMs = ms(storage.io_timeout_s);
+  composition.bind(
+    tokens.archive,
+    () =>
+      new VaultArchive({
+        vaultRoot: storage.vault_path,
+        compressionLevel: storage.compression_level,
+        maxConcurrentSaves: storage.max_concurrent_saves,
+        ioTimeoutMs,
+      }),
+  );
+  composition.bind(tokens.spool, () => new FileReplaySpool({ spoolDir: storage.spool_path, ioTimeoutMs }));
+  composition.bind(tokens.logStore, () => undefined);
+}

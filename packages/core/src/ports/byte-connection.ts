@@ -25,6 +25,11 @@ export interface ByteConnection {
   /** Where the connection comes from, for logs, e.g. `tcp 127.0.0.1:50123` or `ws [::1]:50124`. */
   readonly peer: string;
   /**
+   * Where a reader asks to start: a byte offset of the whole stream (SCFA header included), when
+   * its transport can say so (`?offset=N` in a WebSocket URL). Undefined: from the start.
+   */
+  readonly readFrom?: number | undefined;
+  /**
    * Starts reading: every received chunk goes to `receiver` as it arrives, without a promise per
    * chunk and without backpressure (a writer is read as fast as it sends; a reader's input is
    * drained). Chunks that arrived before the call are delivered first. Called at most once. The

@@ -78,6 +78,7 @@ export function withInput(connection: ByteConnection, input: PendingInput): Byte
   return {
     id: connection.id,
     peer: connection.peer,
+    readFrom: connection.readFrom,
     receive: (receiver) => input.receive(receiver),
     write: (bytes) => connection.write(bytes),
     end: () => connection.end(),

@@ -87,7 +87,8 @@ export class ReplayDirectory implements GameDirectory {
     return { kind: 'attached', done };
   }
 
-  attachReader(accepted: AcceptedConnection, fromOffset = 0): Promise<Attachment> {
+  attachReader(accepted: AcceptedConnection): Promise<Attachment> {
+    const fromOffset = accepted.connection.readFrom ?? 0;
     const { gameId } = accepted.header;
     const replay = this.#replays.get(gameId);
     if (replay === undefined)

@@ -345,3 +345,23 @@ describe('Replay housekeeping', () => {
     }
   });
 });
+
+describe('Replay readers that resume', () => {
+  it('gives a reader from an offset exactly what a reader from 0 gets from there on', async () => {
+    // TIMELINE (delay 5 s): one writer sends everything at t=0 and stays; readers join at t=1
+    // from 0, from inside the header, from inside the body, and from past the end
+    const h = new CoreHarness({ settings: { delayMs: seconds(5), graceMs: seconds(5) } });
+    const writer = h.connect('P/18/foo\0');
+    writer.client.send(example);
+    await settle();
+    const offsets = [0, 1_000, 30_000, example.length, example.length + 10];
+    const readers = offsets.map((offset) => h.connect('G/18/foo\0', offset));
+    await h.clock.advance(seconds(6));
+    writer.client.close();
+    await h.clock.advance(seconds(10));
+    offsets.forEach((offset, index) => {
+      expectSameBytes(readers[index]?.client.received() ?? new Uint8Array(), example.subarray(offset));
+      expect(readers[index]?.client.closedBy).toBe('ended');
+    });
+  });
+});

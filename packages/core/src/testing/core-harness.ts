@@ -63,9 +63,12 @@ export class CoreHarness {
     this.directory = directory;
   }
 
-  /** Opens a connection; `header` (e.g. `P/1/foo\0`) is sent first when given. */
-  connect(header?: string): PipeConnection {
-    const connection = new PipeConnection(`conn${this.#nextId++}`);
+  /**
+   * Opens a connection; `header` (e.g. `P/1/foo\0`) is sent first when given; `readFrom` is the
+   * offset a reader asks to start at.
+   */
+  connect(header?: string, readFrom?: number): PipeConnection {
+    const connection = new PipeConnection(`conn${this.#nextId++}`, readFrom);
     if (header !== undefined) connection.client.send(header);
     this.#served.push(this.service.handleConnection(connection));
     return connection;

@@ -63,11 +63,6 @@ export class ManualClock implements Clock {
     await this.advance(startMs + msSinceStart - this.#nowMs);
   }
 
-  /** How many sleeps are waiting. */
-  get pendingSleeps(): number {
-    return this.#pending.length;
-  }
-
   #nextDue(targetMs: number): PendingSleep | undefined {
     let best: PendingSleep | undefined;
     for (const p of this.#pending) {

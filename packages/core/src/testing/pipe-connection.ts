@@ -8,6 +8,7 @@ import type { ByteConnection, ByteReceiver } from '../ports/byte-connection.js';
 export class PipeConnection implements ByteConnection {
   readonly id: string;
   readonly peer: string;
+  readonly readFrom: number | undefined;
   readonly client: PipeClient;
   #inbox: Uint8Array[] = [];
   #inboxEnd: 'open' | 'clean' | Error = 'open';
@@ -21,8 +22,10 @@ export class PipeConnection implements ByteConnection {
   #openGate: (() => void) | undefined;
   #closedWaiters: (() => void)[] = [];
 
-  constructor(id = 'pipe') {
+  /** `readFrom`: the offset a reader asks to start at, as a WebSocket `?offset=N` would say. */
+  constructor(id = 'pipe', readFrom?: number) {
     this.id = id;
+    this.readFrom = readFrom;
     this.peer = `pipe ${id}`;
     this.client = new PipeClient(this);
   }

@@ -35,7 +35,7 @@ async function readBody(replay: FinishedReplay): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of replay.body()) {
-    chunks.push(chunk);
+    chunks.push(chunk.slice());
     length += chunk.length;
   }
   if (length !== replay.bodyLength) {

@@ -25,9 +25,13 @@ describe('ShutdownSignals', () => {
     const signals = new ShutdownSignals(source, new RecordingLogger());
     source.emit('SIGINT');
     source.emit('SIGINT');
-    expect(source.listenerCount('SIGTERM') + source.listenerCount('SIGINT')).toBe(2);
+    expect(
+      source.listenerCount('SIGTERM') + source.listenerCount('SIGINT') + source.listenerCount('SIGUSR2'),
+    ).toBe(3);
     signals.uninstall();
-    expect(source.listenerCount('SIGTERM') + source.listenerCount('SIGINT')).toBe(0);
+    expect(
+      source.listenerCount('SIGTERM') + source.listenerCount('SIGINT') + source.listenerCount('SIGUSR2'),
+    ).toBe(0);
     expect(source.listenerCount('uncaughtException')).toBe(0);
   });
 
@@ -39,5 +43,17 @@ describe('ShutdownSignals', () => {
     expect(await signals.requested).toBe('uncaught exception');
     expect(signals.sawUncaughtException).toBe(true);
     expect(logger.find('Uncaught exception')[0]?.level).toBe('error');
+  });
+
+  it('asks for a drain at SIGUSR2 (or POST /drain), once, without asking for a shutdown', async () => {
+    const source = new EventEmitter();
+    const logger = new RecordingLogger();
+    const signals = new ShutdownSignals(source, logger);
+    source.emit('SIGUSR2');
+    signals.requestDrain('POST /drain');
+    await signals.drainRequested;
+    expect(logger.find('Drain requested').map((line) => line.message)).toEqual(['Drain requested (SIGUSR2)']);
+    const shutdown = await Promise.race([signals.requested, Promise.resolve('none')]);
+    expect(shutdown).toBe('none');
   });
 });

@@ -58,3 +58,27 @@ describe('OpsServer', () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe('POST /drain', () => {
+  it('starts a drain, and only on POST', async () => {
+    let drains = 0;
+    const server = new OpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: new Registry(),
+      isReady: () => true,
+      requestDrain: () => drains++,
+    });
+    servers.push(server);
+    const port = await server.listen();
+    expect((await get(port, '/drain')).status).toBe(405);
+    expect(drains).toBe(0);
+    expect((await get(port, '/drain', 'POST')).status).toBe(202);
+    expect(drains).toBe(1);
+  });
+
+  it('answers 404 where draining is not wired', async () => {
+    const port = await startOps();
+    expect((await get(port, '/drain', 'POST')).status).toBe(404);
+  });
+});

@@ -1,4 +1,5 @@
-import type { ByteConnection } from '../ports/byte-connection.js';
+import type { ConnectionError } from '../errors.js';
+import type { ByteConnection, ByteReceiver } from '../ports/byte-connection.js';
 import type { Clock } from '../ports/clock.js';
 import type { AcceptedConnection, Attachment, GameDirectory } from '../ports/game-directory.js';
 import type { Logger } from '../ports/logger.js';
@@ -69,47 +70,21 @@ export class ConnectionHandler {
   }
 
   #readHeader(connection: ByteConnection): Promise<HeaderRead> {
-    const reader = new ConnectionHeaderReader();
-    const input = new PendingInput(MAX_WAITING_BYTES, () => void connection.end());
     const { promise, resolve } = Promise.withResolvers<HeaderRead>();
     const timer = new AbortController();
-    let read: HeaderRead | undefined;
-    const settle = (outcome: HeaderRead): void => {
-      if (read !== undefined) return;
-      read = outcome;
-      timer.abort();
-      resolve(outcome);
-    };
+    const phase = new HeaderPhase(
+      new PendingInput(MAX_WAITING_BYTES, () => void connection.end()),
+      (read) => {
+        timer.abort();
+        resolve(read);
+      },
+    );
     void this.#deps.clock.sleep(this.#deps.headerTimeoutMs, timer.signal).then(() => {
-      if (read !== undefined) return;
-      settle({ kind: 'bad', reason: 'Timed out while accepting connection', result: 'Bad data' });
+      if (timer.signal.aborted) return;
+      phase.settle({ kind: 'bad', reason: 'Timed out while accepting connection', result: 'Bad data' });
       connection.destroy();
     });
-    connection.receive({
-      data: (chunk) => {
-        if (read?.kind === 'header') input.data(chunk);
-        if (read !== undefined) return;
-        const step = reader.push(chunk);
-        if (step.status === 'rejected')
-          settle({ kind: 'bad', reason: step.rejection.message, result: 'Bad data' });
-        if (step.status !== 'complete') return;
-        settle({ kind: 'header', header: step.header, input });
-        if (step.rest.length > 0) input.data(step.rest);
-      },
-      end: () => {
-        if (read?.kind === 'header') input.end();
-        if (read !== undefined) return;
-        const step = reader.end();
-        if (step.status === 'empty') settle({ kind: 'empty' });
-        else if (step.status === 'rejected')
-          settle({ kind: 'bad', reason: step.rejection.message, result: 'Bad data' });
-        else settle({ kind: 'bad', reason: 'Connection header is incomplete', result: 'Bad data' });
-      },
-      fail: (error) => {
-        if (read?.kind === 'header') input.fail(error);
-        settle({ kind: 'bad', reason: error.message, result: 'I/O error' });
-      },
-    });
+    connection.receive(phase);
     return promise;
   }
 
@@ -133,4 +108,57 @@ function describe(attachment: Exclude<Attachment, { kind: 'attached' }>): string
   return attachment.kind === 'refused'
     ? attachment.reason
     : `the game lives elsewhere (${attachment.location})`;
+}
+
+/**
+ * A connection's input until its connection header is read: the header reader gets the bytes;
+ * once the header is complete, the rest (and everything after) goes to the pending input that
+ * the accepted connection reads from.
+ */
+class HeaderPhase implements ByteReceiver {
+  readonly #reader = new ConnectionHeaderReader();
+  readonly #input: PendingInput;
+  readonly #settled: (read: HeaderRead) => void;
+  #read: HeaderRead | undefined;
+
+  constructor(input: PendingInput, settled: (read: HeaderRead) => void) {
+    this.#input = input;
+    this.#settled = settled;
+  }
+
+  settle(read: HeaderRead): void {
+    if (this.#read !== undefined) return;
+    this.#read = read;
+    this.#settled(read);
+  }
+
+  data(chunk: Uint8Array): void {
+    if (this.#read?.kind === 'header') this.#input.data(chunk);
+    if (this.#read !== undefined) return;
+    const step = this.#reader.push(chunk);
+    if (step.status === 'rejected') this.settle(bad(step.rejection.message));
+    if (step.status !== 'complete') return;
+    this.settle({ kind: 'header', header: step.header, input: this.#input });
+    if (step.rest.length > 0) this.#input.data(step.rest);
+  }
+
+  end(): void {
+    if (this.#read?.kind === 'header') this.#input.end();
+    if (this.#read !== undefined) return;
+    const step = this.#reader.end();
+    if (step.status === 'empty') this.settle({ kind: 'empty' });
+    else
+      this.settle(
+        bad(step.status === 'rejected' ? step.rejection.message : 'Connection header is incomplete'),
+      );
+  }
+
+  fail(error: ConnectionError): void {
+    if (this.#read?.kind === 'header') this.#input.fail(error);
+    this.settle({ kind: 'bad', reason: error.message, result: 'I/O error' });
+  }
+}
+
+function bad(reason: string): HeaderRead {
+  return { kind: 'bad', reason, result: 'Bad data' };
 }

@@ -1,6 +1,5 @@
 import type { GameId } from '../game-id.js';
 import { HorizonMerge } from '../merge/index.js';
-import type { Divergence } from '../merge/index.js';
 import type { ByteConnection } from '../ports/byte-connection.js';
 import type { Clock } from '../ports/clock.js';
 import type { AcceptedConnection, GamePhase, LiveGameSnapshot } from '../ports/game-directory.js';
@@ -15,6 +14,7 @@ import { Notifier, untilNextOrAborted } from './notifier.js';
 import { sendToReader } from './reader-session.js';
 import type { ReplaySaver, SaveResult } from './replay-saver.js';
 import type { ReplaySettings } from './replay-settings.js';
+import { logDivergence, logEnd } from './replay-report.js';
 import { ReplayStream } from './replay-stream.js';
 import { WriterSession } from './writer-session.js';
 
@@ -88,7 +88,9 @@ export class Replay {
         bodyCommitted: (views) => {
           for (const view of views) this.#ticks.push(view);
         },
-        diverged: (divergence) => this.#logDivergence(divergence),
+        diverged: (divergence) => {
+          logDivergence(this.#log, gameId, divergence, settings.merge.quorumSize);
+        },
       },
     );
     this.#decider = new DecideLoop(deps.clock, this.#merge);
@@ -190,7 +192,13 @@ export class Replay {
     this.#phase = 'ended';
     this.#lifeOver.abort();
     this.#deps.events.replayEnded(this.gameId);
-    this.#logEnd();
+    logEnd(this.#log, this.snapshot(), {
+      reason: this.#endReason,
+      writersSeen: this.#writersSeen,
+      readersSeen: this.#readersSeen,
+      durationMs: this.#deps.clock.now() - this.#startedAtMs,
+      saved: this.#saveResult,
+    });
   }
 
   async #restore(entries: AsyncIterable<JournalEntry>): Promise<void> {
@@ -314,34 +322,5 @@ export class Replay {
     } catch (error) {
       this.#log.warn({ err: error }, `Could not remove the live log of replay ${this.gameId}`);
     }
-  }
-
-  #logDivergence(divergence: Divergence): void {
-    const weak = divergence.winnerVotes < this.#settings.merge.quorumSize;
-    this.#log.info(
-      { ...divergence, quorum: this.#settings.merge.quorumSize },
-      `Replay ${this.gameId}: writers diverge at body offset ${divergence.bodyOffset}; ` +
-        `kept the branch of ${divergence.winnerVotes} writer(s) against ${divergence.otherVotes.join(', ')}` +
-        (weak ? ' (fewer than the quorum)' : ''),
-    );
-  }
-
-  #logEnd(): void {
-    const snapshot = this.snapshot();
-    const endedAtMs = this.#deps.clock.now();
-    this.#log.info(
-      {
-        reason: this.#endReason,
-        writersSeen: this.#writersSeen,
-        readersSeen: this.#readersSeen,
-        bytes: snapshot.bytes,
-        ticks: snapshot.ticks,
-        gameTimeS: snapshot.gameTimeMs / 1_000,
-        durationS: (endedAtMs - this.#startedAtMs) / 1_000,
-        saved: this.#saveResult,
-      },
-      `Replay ${this.gameId} ended (${this.#endReason}): ${this.#saveResult ?? 'not saved'}, ` +
-        `${snapshot.bytes} bytes, ${snapshot.ticks} ticks, ${this.#writersSeen} writer(s), ${this.#readersSeen} reader(s)`,
-    );
   }
 }

@@ -78,84 +78,103 @@ export function createReplayService(
   ports: ReplayServicePorts,
   settings: ReplayServiceSettings,
 ): ReplayService {
-  return assembleReplayService(ports, settings).service;
+  return new CoreReplayService(ports, settings);
 }
 
-/** The service and its concrete directory (the test harness reaches into live replays). */
-export function assembleReplayService(
-  ports: ReplayServicePorts,
-  settings: ReplayServiceSettings,
-): { readonly service: ReplayService; readonly directory: ReplayDirectory } {
-  const { clock, logger, events } = ports;
-  const fallbackMetadata = new ScfaHeaderMetadataSource();
-  const saver = new ReplaySaver(
-    {
+/** The core's parts, built once from the ports: the directory, the handler, the saver, the spool recovery. */
+export class CoreReplayService implements ReplayService {
+  /** The concrete directory (the test harness reaches into live replays). */
+  readonly directory: ReplayDirectory;
+  readonly #settings: ReplayServiceSettings;
+  readonly #logStore: ReplayLogStore;
+  readonly #saver: ReplaySaver;
+  readonly #handler: ConnectionHandler;
+  readonly #spoolRecovery: SpoolRecovery;
+  readonly #stopBackground = new AbortController();
+  #background: Promise<void> = Promise.resolve();
+
+  constructor(ports: ReplayServicePorts, settings: ReplayServiceSettings) {
+    const { clock, logger, events } = ports;
+    this.#settings = settings;
+    this.#logStore = ports.logStore ?? new MemoryReplayLogStore();
+    this.#saver = saverOf(ports, settings);
+    this.directory = new ReplayDirectory(
+      settings.replay,
+      {
+        clock,
+        events,
+        logger,
+        saver: this.#saver,
+        admission: ports.admission ?? admitEveryGame,
+        logStore: this.#logStore,
+        headerBudget: new HeaderBudget(settings.headerBudgetBytes ?? DEFAULT_HEADER_BUDGET_BYTES),
+      },
+      { rememberedEndedReplays: settings.rememberedEndedReplays },
+    );
+    this.#handler = new ConnectionHandler({
+      directory: this.directory,
       clock,
+      events,
+      logger,
+      headerTimeoutMs: settings.headerTimeoutMs,
+    });
+    const { spool, archive, stats } = ports;
+    this.#spoolRecovery = new SpoolRecovery({ spool, archive, stats, events, clock, logger });
+  }
+
+  get unsavedReplays(): number {
+    return this.#saver.unsavedReplays;
+  }
+
+  handleConnection(connection: ByteConnection): Promise<void> {
+    return this.#handler.handleConnection(connection);
+  }
+
+  async start(): Promise<{ readonly recoveredGames: number }> {
+    let recoveredGames = 0;
+    const hotBytes = this.#settings.replay.merge.comparisonDistanceBytes;
+    for await (const recovered of this.#logStore.recover({ hotBytes })) {
+      this.directory.adopt(recovered);
+      recoveredGames++;
+    }
+    this.#background = this.#spoolRecovery.recoverUntilEmpty(
+      this.#settings.spoolRetryMs,
+      this.#stopBackground.signal,
+    );
+    return { recoveredGames };
+  }
+
+  recoverSpoolOnce(): Promise<number> {
+    return this.#spoolRecovery.recoverOnce();
+  }
+
+  giveUpUnsaved(): readonly GameId[] {
+    return this.#saver.giveUp();
+  }
+
+  unsavedSettled(): Promise<void> {
+    return this.#saver.whenSettled();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.directory.cutAll();
+    this.#stopBackground.abort();
+    await this.#background;
+  }
+}
+
+function saverOf(ports: ReplayServicePorts, settings: ReplayServiceSettings): ReplaySaver {
+  const fallbackMetadata = new ScfaHeaderMetadataSource();
+  return new ReplaySaver(
+    {
+      clock: ports.clock,
       archive: ports.archive,
       spool: ports.spool,
       metadata: ports.metadata ?? fallbackMetadata,
       fallbackMetadata,
       stats: ports.stats,
-      events,
+      events: ports.events,
     },
     settings.replay.saveRetry,
   );
-  const logStore = ports.logStore ?? new MemoryReplayLogStore();
-  const directory = new ReplayDirectory(
-    settings.replay,
-    {
-      clock,
-      events,
-      logger,
-      saver,
-      admission: ports.admission ?? admitEveryGame,
-      logStore,
-      headerBudget: new HeaderBudget(settings.headerBudgetBytes ?? DEFAULT_HEADER_BUDGET_BYTES),
-    },
-    { rememberedEndedReplays: settings.rememberedEndedReplays },
-  );
-  const handler = new ConnectionHandler({
-    directory,
-    clock,
-    events,
-    logger,
-    headerTimeoutMs: settings.headerTimeoutMs,
-  });
-  const spoolRecovery = new SpoolRecovery({
-    spool: ports.spool,
-    archive: ports.archive,
-    stats: ports.stats,
-    events,
-    clock,
-    logger,
-  });
-  const stopBackground = new AbortController();
-  let background: Promise<void> = Promise.resolve();
-  const service: ReplayService = {
-    directory,
-    handleConnection: (connection) => handler.handleConnection(connection),
-    async start() {
-      let recoveredGames = 0;
-      for await (const recovered of logStore.recover({
-        hotBytes: settings.replay.merge.comparisonDistanceBytes,
-      })) {
-        directory.adopt(recovered);
-        recoveredGames++;
-      }
-      background = spoolRecovery.recoverUntilEmpty(settings.spoolRetryMs, stopBackground.signal);
-      return { recoveredGames };
-    },
-    recoverSpoolOnce: () => spoolRecovery.recoverOnce(),
-    get unsavedReplays() {
-      return saver.unsavedReplays;
-    },
-    giveUpUnsaved: () => saver.giveUp(),
-    unsavedSettled: () => saver.whenSettled(),
-    async shutdown() {
-      await directory.cutAll();
-      stopBackground.abort();
-      await background;
-    },
-  };
-  return { service, directory };
 }

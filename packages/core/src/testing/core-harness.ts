@@ -3,7 +3,7 @@ import type { GameMetadataSource } from '../ports/game-metadata-source.js';
 import type { ReplayLogStore } from '../ports/replay-log.js';
 import { defaultReplaySettings } from '../replay/index.js';
 import type { ReplayDirectory, ReplaySettings } from '../replay/index.js';
-import { assembleReplayService } from '../service/replay-service.js';
+import { CoreReplayService } from '../service/replay-service.js';
 import type { ReplayService } from '../service/replay-service.js';
 import { InMemoryArchive, InMemorySpool, InMemoryStatsSink } from './in-memory-archive.js';
 import { ManualClock } from './manual-clock.js';
@@ -40,7 +40,7 @@ export class CoreHarness {
 
   constructor(options: CoreHarnessOptions = {}) {
     this.settings = { ...defaultReplaySettings, ...options.settings };
-    const { service, directory } = assembleReplayService(
+    const service = new CoreReplayService(
       {
         clock: this.clock,
         logger: this.logger,
@@ -60,7 +60,7 @@ export class CoreHarness {
       },
     );
     this.service = service;
-    this.directory = directory;
+    this.directory = service.directory;
   }
 
   /**

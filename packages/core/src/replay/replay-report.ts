@@ -2,7 +2,7 @@ import type { GameId } from '../game-id.js';
 import type { Divergence } from '../merge/index.js';
 import type { LiveGameSnapshot } from '../ports/game-directory.js';
 import type { Logger } from '../ports/logger.js';
-import type { SaveResult } from './replay-saver.js';
+import type { SaveReport } from './replay-saver.js';
 
 /** A divergence the merge decided: which branch won, by how many votes against how many. */
 export function logDivergence(log: Logger, gameId: GameId, divergence: Divergence, quorumSize: number): void {
@@ -20,7 +20,7 @@ export interface EndFacts {
   readonly writersSeen: number;
   readonly readersSeen: number;
   readonly durationMs: number;
-  readonly saved: SaveResult | undefined;
+  readonly saved: SaveReport | undefined;
 }
 
 /** One line per game at its end, for operators: what happened to it, in numbers. */
@@ -34,9 +34,13 @@ export function logEnd(log: Logger, snapshot: LiveGameSnapshot, facts: EndFacts)
       ticks: snapshot.ticks,
       gameTimeS: snapshot.gameTimeMs / 1_000,
       durationS: facts.durationMs / 1_000,
-      saved: facts.saved,
+      saved: facts.saved?.result,
+      location: facts.saved?.location,
+      stats: facts.saved?.stats,
+      metadataOrigin: facts.saved?.metadataOrigin,
     },
-    `Replay ${snapshot.gameId} ended (${facts.reason}): ${facts.saved ?? 'not saved'}, ` +
+    `Replay ${snapshot.gameId} ended (${facts.reason}): ${facts.saved?.result ?? 'not saved'}` +
+      `${facts.saved?.location === undefined ? '' : ` at ${facts.saved.location}`}, ` +
       `${snapshot.bytes} bytes, ${snapshot.ticks} ticks, ${facts.writersSeen} writer(s), ${facts.readersSeen} reader(s)`,
   );
 }

@@ -54,7 +54,12 @@ function saverHarness() {
 describe('ReplaySaver', () => {
   it('archives the body it is given, with the ticks it is given', async () => {
     const h = saverHarness();
-    expect(await h.save(toSave(1n, { ticks: 42 }))).toBe('archived');
+    expect(await h.save(toSave(1n, { ticks: 42 }))).toEqual({
+      result: 'archived',
+      location: 'memory:1',
+      metadataOrigin: 'scfa-header',
+      stats: 'recorded',
+    });
     const saved = h.archive.replays.get(1n);
     expect(saved?.ticks).toBe(42);
     expect(firstDifference(concatBytes(saved?.body ?? []), exampleBody)).toBe(-1);
@@ -74,7 +79,7 @@ describe('ReplaySaver', () => {
     };
     const saving = h.save(toSave(2n));
     await h.clock.advance(1_000);
-    expect(await saving).toBe('archived');
+    expect((await saving).result).toBe('archived');
     expect(firstDifference(concatBytes(streamed.replays.get(2n)?.body ?? []), exampleBody)).toBe(-1);
   });
 
@@ -85,7 +90,7 @@ describe('ReplaySaver', () => {
     h.archive.failing = true;
     h.spool.failing = true;
     h.shutdown.abort();
-    expect(await h.save(toSave(3n))).toBe('unsaved');
+    expect((await h.save(toSave(3n))).result).toBe('unsaved');
     expect(h.events.lost).toEqual([3n]);
     expect(h.saver.unsavedReplays).toBe(1);
     expect(h.stats.latest(3n)).toEqual({ ticks: fixtureFacts.example.ticks, available: false });
@@ -107,7 +112,7 @@ describe('ReplaySaver', () => {
     h.archive.failing = true;
     h.spool.failing = true;
     h.shutdown.abort();
-    expect(await h.save(toSave(4n))).toBe('unsaved');
+    expect((await h.save(toSave(4n))).result).toBe('unsaved');
     h.archive.failing = false;
     await h.clock.advance(1_000);
     expect(h.archive.replays.has(4n)).toBe(true);
@@ -136,9 +141,9 @@ describe('ReplaySaver', () => {
     const h = saverHarness();
     h.archive.failing = true;
     h.shutdown.abort();
-    expect(await h.save(toSave(7n))).toBe('spooled');
+    expect((await h.save(toSave(7n))).result).toBe('spooled');
     const headerOnly = toSave(7n, bodyOfChunks([]));
-    expect(await h.save(headerOnly)).toBe('spooled');
+    expect((await h.save(headerOnly)).result).toBe('spooled');
     expect(h.spool.kept.get(7n)?.bodyLength).toBe(exampleBody.length);
     expect(h.logger.find('the spool already holds a longer replay of this game')).toHaveLength(1);
   });
@@ -147,9 +152,8 @@ describe('ReplaySaver', () => {
     const h = saverHarness();
     await h.save(toSave(8n));
     const before = h.stats.records.length;
-    expect(await h.save(toSave(8n, { scfaHeader: undefined, ...bodyOfChunks([]), ticks: null }))).toBe(
-      'empty',
-    );
+    const empty = await h.save(toSave(8n, { scfaHeader: undefined, ...bodyOfChunks([]), ticks: null }));
+    expect(empty).toEqual({ result: 'empty', stats: 'not recorded' });
     expect(h.stats.records.length).toBe(before);
     expect(h.stats.latest(8n)).toEqual({ ticks: fixtureFacts.example.ticks, available: true });
     expect(h.logger.find('so that its ticks stay')).toHaveLength(1);
@@ -157,9 +161,8 @@ describe('ReplaySaver', () => {
 
   it('records an empty replay of an unknown game as unavailable', async () => {
     const h = saverHarness();
-    expect(await h.save(toSave(9n, { scfaHeader: undefined, ...bodyOfChunks([]), ticks: null }))).toBe(
-      'empty',
-    );
+    const empty = await h.save(toSave(9n, { scfaHeader: undefined, ...bodyOfChunks([]), ticks: null }));
+    expect(empty).toEqual({ result: 'empty', stats: 'recorded' });
     expect(h.stats.latest(9n)).toEqual({ ticks: null, available: false });
   });
 });

@@ -61,8 +61,22 @@ export function bodyOfChunks(chunks: readonly Uint8Array[]): Pick<ReplayToSave, 
  * - `empty`: no header, nothing to save.
  */
 export type SaveResult = 'archived' | 'already-archived' | 'spooled' | 'unsaved' | 'empty';
-type Stored = Exclude<SaveResult, 'unsaved' | 'empty'>;
-type ArchiveAttempt = { readonly stored: 'archived' | 'already-archived' } | { readonly error: unknown };
+
+/** What a save did, for the replay's one line at its end. */
+export interface SaveReport {
+  readonly result: SaveResult;
+  /** Where the file is (the vault path, or the spool). */
+  readonly location?: string | undefined;
+  /** Where the JSON header came from. */
+  readonly metadataOrigin?: ReplayMetadata['origin'] | undefined;
+  /** What became of ticks and availability: recorded, failed (logged; a durable sink retries), or none recorded. */
+  readonly stats: 'recorded' | 'failed' | 'not recorded';
+}
+interface Stored {
+  readonly result: Exclude<SaveResult, 'unsaved' | 'empty'>;
+  readonly location: string;
+}
+type ArchiveAttempt = { readonly stored: Stored } | { readonly error: unknown };
 
 /**
  * Saves a finished replay and records its stats, and never drops it: a failing archive is
@@ -87,12 +101,12 @@ export class ReplaySaver {
     return this.#unsaved.size;
   }
 
-  async save(replay: ReplayToSave, shutdown: AbortSignal, log: Logger): Promise<SaveResult> {
+  async save(replay: ReplayToSave, shutdown: AbortSignal, log: Logger): Promise<SaveReport> {
     const { gameId } = replay.facts;
     if (replay.scfaHeader === undefined) {
-      const empty = await this.#saveEmpty(gameId, log);
+      const stats = await this.#saveEmpty(gameId, log);
       replay.stored?.();
-      return empty;
+      return { result: 'empty', stats };
     }
     if (replay.ticks === null) log.info({}, `Failed to parse tick count for replay ${gameId}`);
     const facts: GameFacts = { ...replay.facts, scfaHeader: replay.scfaHeader };
@@ -104,13 +118,15 @@ export class ReplaySaver {
       bodyLength: replay.bodyLength,
       ticks: replay.ticks,
     };
-    const result = (await this.#archiveUntilShutdown(finished, shutdown, log)) ?? 'unsaved';
+    const stored = await this.#archiveUntilShutdown(finished, shutdown, log);
+    const result = stored?.result ?? 'unsaved';
     if (result === 'unsaved') this.#keepRetrying(finished, log, replay.stored);
     else replay.stored?.();
-    if (result === 'archived' || result === 'unsaved') {
-      await this.#recordStats(gameId, replay.ticks, result === 'archived', log);
-    }
-    return result;
+    const stats =
+      result === 'archived' || result === 'unsaved'
+        ? await this.#recordStats(gameId, replay.ticks, result === 'archived', log)
+        : 'not recorded';
+    return { result, location: stored?.location, metadataOrigin: finished.metadata.origin, stats };
   }
 
   /**
@@ -128,18 +144,17 @@ export class ReplaySaver {
   }
 
   /** An empty replay has no file; its game keeps the ticks of a file another run saved. */
-  async #saveEmpty(gameId: GameId, log: Logger): Promise<'empty'> {
+  async #saveEmpty(gameId: GameId, log: Logger): Promise<SaveReport['stats']> {
     if (await this.#alreadyArchived(gameId, log)) {
       log.info(
         {},
         `Replay ${gameId} is empty and the vault already holds a replay of this game; ` +
           'recording no stats, so that its ticks stay',
       );
-      return 'empty';
+      return 'not recorded';
     }
     log.info({}, `Replay ${gameId} is empty, not saving.`);
-    await this.#recordStats(gameId, null, false, log);
-    return 'empty';
+    return this.#recordStats(gameId, null, false, log);
   }
 
   async #describe(facts: GameFacts, log: Logger): Promise<ReplayMetadata> {
@@ -181,20 +196,20 @@ export class ReplaySaver {
       if (outcome.kind === 'archived' || failedBefore) {
         this.#deps.events.replaySaved(replay.gameId);
         log.info({ location: outcome.location }, `Saved replay ${replay.gameId}`);
-        return { stored: 'archived' };
+        return { stored: { result: 'archived', location: outcome.location } };
       }
       log.warn(
         { location: outcome.location },
         `Replay ${replay.gameId} was already saved; kept the saved file`,
       );
-      return { stored: 'already-archived' };
+      return { stored: { result: 'already-archived', location: outcome.location } };
     } catch (error) {
       this.#deps.events.replaySaveFailed(replay.gameId);
       return { error };
     }
   }
 
-  async #trySpool(replay: FinishedReplay, cause: unknown, log: Logger): Promise<'spooled' | undefined> {
+  async #trySpool(replay: FinishedReplay, cause: unknown, log: Logger): Promise<Stored | undefined> {
     try {
       const outcome = await this.#deps.spool.keep(replay);
       this.#deps.events.replaySpooled(replay.gameId);
@@ -206,7 +221,7 @@ export class ReplaySaver {
       } else {
         log.error({ err: cause }, `Could not save replay ${replay.gameId}; kept it in the spool`);
       }
-      return 'spooled';
+      return { result: 'spooled', location: 'spool' };
     } catch (error) {
       log.error({ err: error, cause }, `Could not keep replay ${replay.gameId} in the spool either`);
       return undefined;
@@ -240,7 +255,7 @@ export class ReplaySaver {
         await this.#recordStats(replay.gameId, replay.ticks, true, log);
         return true;
       }
-      if ((await this.#trySpool(replay, attempt.error, log)) === 'spooled') return true;
+      if ((await this.#trySpool(replay, attempt.error, log)) !== undefined) return true;
       log.warn({ retryInMs: this.#nextDelay(delayMs) }, `Replay ${replay.gameId} is still unsaved; retrying`);
     }
     log.error({}, `Replay ${replay.gameId} LOST: gave up retrying at exit`);
@@ -260,11 +275,18 @@ export class ReplaySaver {
     }
   }
 
-  async #recordStats(gameId: GameId, ticks: number | null, available: boolean, log: Logger): Promise<void> {
+  async #recordStats(
+    gameId: GameId,
+    ticks: number | null,
+    available: boolean,
+    log: Logger,
+  ): Promise<'recorded' | 'failed'> {
     try {
       await this.#deps.stats.record(gameId, { ticks, available });
+      return 'recorded';
     } catch (error) {
       log.warn({ err: error }, `Failed to save ticks of game ${gameId}`);
+      return 'failed';
     }
   }
 }

@@ -12,7 +12,7 @@ import type { HeaderBudget } from '../protocol/index.js';
 import { DecideLoop } from './decide-loop.js';
 import { Notifier, untilNextOrAborted } from './notifier.js';
 import { sendToReader } from './reader-session.js';
-import type { ReplaySaver, SaveResult } from './replay-saver.js';
+import type { ReplaySaver, SaveReport, SaveResult } from './replay-saver.js';
 import type { ReplaySettings } from './replay-settings.js';
 import { logDivergence, logEnd } from './replay-report.js';
 import { ReplayStream } from './replay-stream.js';
@@ -61,7 +61,7 @@ export class Replay {
   #endReason = 'no writer for the grace period';
   #writersSeen = 0;
   #readersSeen = 0;
-  #saveResult: SaveResult | undefined;
+  #saveReport: SaveReport | undefined;
 
   constructor(
     gameId: GameId,
@@ -108,7 +108,7 @@ export class Replay {
 
   /** What became of the replay's data, once it is saved. */
   get saveResult(): SaveResult | undefined {
-    return this.#saveResult;
+    return this.#saveReport?.result;
   }
 
   get writerCount(): number {
@@ -197,7 +197,7 @@ export class Replay {
       writersSeen: this.#writersSeen,
       readersSeen: this.#readersSeen,
       durationMs: this.#deps.clock.now() - this.#startedAtMs,
-      saved: this.#saveResult,
+      saved: this.#saveReport,
     });
   }
 
@@ -296,7 +296,7 @@ export class Replay {
     const headerLength = this.#merge.headerLength ?? 0;
     const canonical = this.#replayLog.canonical;
     const ticks = this.#ticks.finish();
-    this.#saveResult = await this.#deps.saver.save(
+    this.#saveReport = await this.#deps.saver.save(
       {
         facts: {
           gameId: this.gameId,

@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/.tsbuild/**', '**/node_modules/**', '**/coverage/**', 'bench/results/**'],
+    ignores: [
+      '**/dist/**',
+      '**/dist-testing/**',
+      '**/.tsbuild/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      'bench/results/**',
+    ],
   },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -10,7 +10,7 @@ export { SocketConnection } from './socket-connection.js';
 export { TcpListener } from './tcp-listener.js';
 export type { TcpListenerOptions } from './tcp-listener.js';
 export { TransportConnection } from './transport-connection.js';
-export type { Transport, TransportEvents } from './transport.js';
+export type { SendState, Transport, TransportEvents } from './transport.js';
 export { WebSocketConnection } from './websocket-connection.js';
 export {
   WebSocketListener,

@@ -4,8 +4,9 @@ import { newConnectionId } from './connection-id.js';
 import type { ResolvedConnectionOptions } from './connection-options.js';
 import { IncomingChunks } from './incoming-chunks.js';
 import type { Transport } from './transport.js';
+import { DrainWaits } from './drain-waits.js';
+import type { DrainOutcome } from './drain-waits.js';
 import { settlesWithin } from './settles-within.js';
-import { waitForDrain } from './wait-for-drain.js';
 
 /**
  * The `ByteConnection` contract over any `Transport`: backpressure both ways, the slow-reader
@@ -15,19 +16,23 @@ import { waitForDrain } from './wait-for-drain.js';
 export class TransportConnection implements ByteConnection {
   readonly id: string = newConnectionId();
   readonly peer: string;
+  readonly readFrom: number | undefined;
   readonly #transport: Transport;
   readonly #options: ResolvedConnectionOptions;
   readonly #incoming: IncomingChunks;
   readonly #closed = Promise.withResolvers<undefined>();
   /** Resolved by `end({ linger: false })`: the linger, under way or to come, is skipped. */
   readonly #lingerCut = Promise.withResolvers<undefined>();
+  readonly #drainWaits = new DrainWaits();
   #isClosed = false;
   #writeRefusal: ConnectionError | undefined;
   #lastFlush: Promise<void> = Promise.resolve();
   #ending: Promise<void> | undefined;
 
-  constructor(transport: Transport, peer: string, options: ResolvedConnectionOptions) {
+  /** `readFrom`: where a reader asked to start, when its transport can say so (`?offset=N`). */
+  constructor(transport: Transport, peer: string, options: ResolvedConnectionOptions, readFrom?: number) {
     this.peer = peer;
+    this.readFrom = readFrom;
     this.#transport = transport;
     this.#options = options;
     this.#incoming = new IncomingChunks(transport);
@@ -40,6 +45,9 @@ export class TransportConnection implements ByteConnection {
       },
       abort: (error) => {
         this.#abort(error);
+      },
+      drain: () => {
+        this.#drainWaits.settle('drained');
       },
       closed: () => {
         this.#onClosed();
@@ -55,7 +63,7 @@ export class TransportConnection implements ByteConnection {
     this.#incoming.receive(receiver);
   }
 
-  /** Bytes written but not yet handed to the kernel; stays near the socket's highWaterMark. */
+  /** Bytes written but not yet handed to the kernel; stays near the transport's high-water mark. */
   get bufferedBytes(): number {
     return this.#transport.bufferedBytes;
   }
@@ -72,7 +80,7 @@ export class TransportConnection implements ByteConnection {
     this.#transport.send(bytes, () => {
       flushed.resolve(undefined);
     });
-    const outcome = await waitForDrain(this.#transport.socket, this.#options.slowReaderTimeoutMs);
+    const outcome = await this.#waitForDrain();
     if (outcome === 'timeout') this.#dropSlowReader();
     if (outcome !== 'drained') throw this.#refusal();
   }
@@ -106,6 +114,14 @@ export class TransportConnection implements ByteConnection {
     return this.closed;
   }
 
+  /** Waits until the transport can take more, it closes, or the slow-reader timeout passes. */
+  #waitForDrain(): Promise<DrainOutcome> {
+    const state = this.#isClosed ? 'closed' : this.#transport.sendState;
+    if (state === 'ready') return Promise.resolve('drained');
+    if (state === 'closed') return Promise.resolve('closed');
+    return this.#drainWaits.wait(this.#options.slowReaderTimeoutMs);
+  }
+
   #dropSlowReader(): void {
     const { bufferedBytes } = this.#transport;
     const { slowReaderTimeoutMs } = this.#options;
@@ -134,6 +150,7 @@ export class TransportConnection implements ByteConnection {
 
   #onClosed(): void {
     this.#isClosed = true;
+    this.#drainWaits.settle('closed');
     this.#abort(new ConnectionError('connection closed before the end of its stream'));
     this.#closed.resolve(undefined);
   }

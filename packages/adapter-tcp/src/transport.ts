@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { ConnectionError } from '@faf-replay/core';
 import type { PausableSource } from './incoming-chunks.js';
 
@@ -9,18 +8,28 @@ export interface TransportEvents {
   end(): void;
   /** Abnormal end of input (reset, other close code); may be followed by `closed`. */
   abort(error: ConnectionError): void;
+  /** The outgoing buffer emptied after `sendState` was `'full'`: sending may go on. */
+  drain(): void;
   /** The transport is fully closed; nothing more can be sent or received. */
   closed(): void;
 }
 
 /**
- * One technology's way to move bytes (raw TCP, WebSocket), reduced to what
- * `TransportConnection` needs. `socket` is the underlying TCP socket, watched for 'drain'.
+ * Whether the transport takes more bytes: `'ready'`; `'full'` (past its high-water mark) until
+ * the next `drain` event; `'closed'` once nothing can be sent any more, even before `closed`.
+ */
+export type SendState = 'ready' | 'full' | 'closed';
+
+/**
+ * One technology's way to move bytes (raw TCP, WebSocket, an HTTP response, a connection
+ * forwarded from another node), reduced to what `TransportConnection` needs. It exposes no
+ * socket: it reports its own backpressure (`sendState`, `drain`), so the slow-reader drop and
+ * the linger work the same over any of them.
  */
 export interface Transport extends PausableSource {
-  readonly socket: Socket;
   /** Bytes accepted by `send` but not yet handed to the kernel. */
   readonly bufferedBytes: number;
+  readonly sendState: SendState;
   start(events: TransportEvents): void;
   /** Queues `bytes`; `flushed` runs once they reached the kernel or failed. */
   send(bytes: Uint8Array, flushed: () => void): void;

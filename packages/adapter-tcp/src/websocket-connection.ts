@@ -3,7 +3,8 @@ import { ConnectionError } from '@faf-replay/core';
 import type { RawData, WebSocket } from 'ws';
 import type { ResolvedConnectionOptions } from './connection-options.js';
 import { formatPeer } from './format-peer.js';
-import type { Transport, TransportEvents } from './transport.js';
+import { socketSendState } from './socket-send-state.js';
+import type { SendState, Transport, TransportEvents } from './transport.js';
 import { TransportConnection } from './transport-connection.js';
 
 const normalClosure = 1000;
@@ -14,23 +15,29 @@ const normalClosure = 1000;
  * clean end and any other close (or none) is a `ConnectionError`.
  */
 export class WebSocketConnection extends TransportConnection {
-  constructor(webSocket: WebSocket, socket: Socket, options: ResolvedConnectionOptions) {
-    super(new WebSocketTransport(webSocket, socket), formatPeer('ws', socket), options);
+  /** `readFrom`: the offset a reader asked for in its upgrade URL (`?offset=N`). */
+  constructor(webSocket: WebSocket, socket: Socket, options: ResolvedConnectionOptions, readFrom?: number) {
+    super(new WebSocketTransport(webSocket, socket), formatPeer('ws', socket), options, readFrom);
   }
 }
 
+/** ws writes each message straight to the TCP socket, whose buffer is the backpressure. */
 class WebSocketTransport implements Transport {
-  readonly socket: Socket;
+  readonly #socket: Socket;
   readonly #webSocket: WebSocket;
   #lastError: Error | undefined;
 
   constructor(webSocket: WebSocket, socket: Socket) {
     this.#webSocket = webSocket;
-    this.socket = socket;
+    this.#socket = socket;
   }
 
   get bufferedBytes(): number {
     return this.#webSocket.bufferedAmount;
+  }
+
+  get sendState(): SendState {
+    return socketSendState(this.#socket);
   }
 
   start(events: TransportEvents): void {
@@ -43,6 +50,9 @@ class WebSocketTransport implements Transport {
     });
     this.#webSocket.on('error', (error: Error) => {
       this.#lastError = error;
+    });
+    this.#socket.on('drain', () => {
+      events.drain();
     });
     this.#webSocket.on('close', (code: number, reason: Buffer) => {
       if (code === normalClosure) events.end();

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { get } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
@@ -181,6 +182,44 @@ describe('WebSocketListener', () => {
     expect(errors).toHaveLength(2);
   });
 
+  it('sets readFrom from ?offset=N in the upgrade URL, and leaves it unset without one', async () => {
+    const { port } = await startListener();
+    const resuming = await open(`ws://127.0.0.1:${port}/8468507/Reader.SCFAreplay?offset=123`);
+    const resumed = await inbox.next();
+    expect(resumed.readFrom).toBe(123);
+    await open(`ws://127.0.0.1:${port}/8468507/Reader.SCFAreplay?token=1-abc&offset=0`);
+    expect((await inbox.next()).readFrom).toBe(0);
+    await open(`ws://127.0.0.1:${port}/8468507/Reader.SCFAreplay?token=1-abc`);
+    expect((await inbox.next()).readFrom).toBeUndefined();
+    await expectWorkingConnection(resuming, resumed);
+  });
+
+  it('refuses a malformed offset with 400 and the reason, logged as a handshake error', async () => {
+    const errors: [Error, string][] = [];
+    const { port } = await startListener({ onError: (error, context) => errors.push([error, context]) });
+    const url = (query: string): string => `ws://127.0.0.1:${port}/8468507/Reader.SCFAreplay?${query}`;
+    for (const query of ['offset=abc', 'offset=-1', 'offset=1.5', 'offset=', 'offset=9007199254740993']) {
+      await expect(openWebSocket(url(query))).rejects.toThrow('Unexpected server response: 400');
+    }
+    await expect(openWebSocket(url('offset=1&offset=2'))).rejects.toThrow('Unexpected server response: 400');
+    const refusal = await upgradeRefusal(port, '/8468507/Reader.SCFAreplay?offset=12abc');
+    expect(refusal).toEqual({
+      status: 400,
+      body: 'offset must be a whole number of bytes from 0 to 9007199254740991, got "12abc"\n',
+    });
+    const peerPrefix = /^ws 127\.0\.0\.1:\d+: /;
+    expect(errors.map(([error, context]) => [peerPrefix.test(error.message), context])).toEqual(
+      Array.from({ length: 7 }, () => [true, 'handshake']),
+    );
+    const badNumber = 'offset must be a whole number of bytes from 0 to 9007199254740991, got';
+    expect(errors.map(([error]) => error.message.replace(peerPrefix, ''))).toEqual([
+      ...['"abc"', '"-1"', '"1.5"', '""', '"9007199254740993"'].map((quoted) => `${badNumber} ${quoted}`),
+      'offset is given 2 times',
+      `${badNumber} "12abc"`,
+    ]);
+    expect(inbox.received).toBe(0);
+  });
+
   it('takes every Origin when no allow-list is set', async () => {
     const { port } = await startListener();
     const client = await open(`ws://127.0.0.1:${port}/`, { origin: 'https://anywhere.example' });
@@ -196,3 +235,24 @@ describe('WebSocketListener', () => {
     );
   });
 });
+
+/** Sends a WebSocket upgrade that the server refuses; resolves with the status and body it answered. */
+async function upgradeRefusal(
+  port: number,
+  path: string,
+): Promise<{ status: number | undefined; body: string }> {
+  const headers = {
+    Connection: 'Upgrade',
+    Upgrade: 'websocket',
+    'Sec-WebSocket-Version': '13',
+    'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+  };
+  const request = get({ host: '127.0.0.1', port, path, headers, agent: false });
+  const upgraded = once(request, 'upgrade').then(() => {
+    throw new Error('the upgrade was accepted');
+  });
+  const [response] = (await Promise.race([once(request, 'response'), upgraded])) as [IncomingMessage];
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return { status: response.statusCode, body: Buffer.concat(chunks).toString() };
+}

@@ -12,6 +12,7 @@ import { formatPeer } from './format-peer.js';
 import { listenOn } from './listen-on.js';
 import { defaultKeepAliveInitialDelayMs } from './listener-options.js';
 import type { ListenerOptions, ListeningAddress } from './listener-options.js';
+import { parseReaderOffset } from './reader-offset.js';
 import type { TransportConnection } from './transport-connection.js';
 import { WebSocketConnection } from './websocket-connection.js';
 
@@ -41,7 +42,9 @@ export const defaultMaxMessageBytes = 64 * 1024 * 1024;
 
 /**
  * Accepts WebSocket connections on any path (the Java client's bridge on port 15001) and hands
- * each one to `onConnection` as a `ByteConnection`. Plain HTTP requests get a 426.
+ * each one to `onConnection` as a `ByteConnection`. Plain HTTP requests get a 426. A reader may
+ * resume: `?offset=N` in the URL becomes the connection's `readFrom`, and a malformed one gets a
+ * 400 (the raw TCP protocol has no such field).
  */
 export class WebSocketListener {
   readonly #options: WebSocketListenerOptions;
@@ -133,24 +136,41 @@ export class WebSocketListener {
     }
     const { origin } = request.headers;
     if (origin !== undefined && this.#allowedOrigins?.has(normalizeOrigin(origin)) === false) {
-      this.#endHandshake(socket);
-      refuseHandshake(socket, 403, 'Forbidden', 'This origin may not connect.\n');
-      const message = `${formatPeer('ws', socket)}: origin ${JSON.stringify(origin)} is not allowed`;
-      this.#options.onError?.(new ConnectionError(message), 'handshake');
+      const why = `origin ${JSON.stringify(origin)} is not allowed`;
+      this.#refuse(socket, {
+        status: 403,
+        statusText: 'Forbidden',
+        body: 'This origin may not connect.',
+        why,
+      });
+      return;
+    }
+    const offset = parseReaderOffset(request.url);
+    if (!offset.ok) {
+      const { reason } = offset;
+      this.#refuse(socket, { status: 400, statusText: 'Bad Request', body: reason, why: reason });
       return;
     }
     this.#webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
-      if (this.#endHandshake(socket)) this.#accept(webSocket, socket);
+      if (this.#endHandshake(socket)) this.#accept(webSocket, socket, offset.readFrom);
       else webSocket.terminate();
     });
   }
 
-  #accept(webSocket: WebSocket, socket: Socket): void {
+  /** Answers the upgrade with an HTTP error, then closes; `why` goes to `onError` ('handshake'). */
+  #refuse(socket: Socket, refusal: HandshakeRefusal): void {
+    this.#endHandshake(socket);
+    refuseHandshake(socket, refusal);
+    const message = `${formatPeer('ws', socket)}: ${refusal.why}`;
+    this.#options.onError?.(new ConnectionError(message), 'handshake');
+  }
+
+  #accept(webSocket: WebSocket, socket: Socket, readFrom: number | undefined): void {
     this.#openConnections++;
     socket.once('close', () => {
       this.#openConnections--;
     });
-    const connection = new WebSocketConnection(webSocket, socket, this.#connectionOptions);
+    const connection = new WebSocketConnection(webSocket, socket, this.#connectionOptions, readFrom);
     try {
       this.#onConnection(connection);
     } catch (error) {
@@ -158,6 +178,15 @@ export class WebSocketListener {
       this.#options.onError?.(asError(error), 'onConnection');
     }
   }
+}
+
+interface HandshakeRefusal {
+  readonly status: number;
+  readonly statusText: string;
+  /** The response body, one line for whoever reads it. */
+  readonly body: string;
+  /** The reason logged. */
+  readonly why: string;
 }
 
 function createHttpServer(options: ListenerOptions): Server {
@@ -179,11 +208,12 @@ function respondUpgradeRequired(_request: IncomingMessage, response: ServerRespo
 }
 
 /** The response to a refused upgrade, then a close once it was sent (as ws does). */
-function refuseHandshake(socket: Socket, status: number, reason: string, body: string): void {
+function refuseHandshake(socket: Socket, { status, statusText, body }: HandshakeRefusal): void {
+  const text = `${body}\n`;
   socket.once('finish', () => socket.destroy());
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
   );
 }
 

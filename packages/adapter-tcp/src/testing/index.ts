@@ -1,6 +1,7 @@
 export { collectIncoming } from './collect-incoming.js';
 export type { CollectedIncoming } from './collect-incoming.js';
 export { ConnectionInbox } from './connection-inbox.js';
+export { HttpResponseTransport } from './http-response-transport.js';
 export { requireIpv6Loopback } from './require-ipv6-loopback.js';
 export { connectTcp, readToEnd } from './connect-tcp.js';
 export type { ReadToEnd } from './connect-tcp.js';

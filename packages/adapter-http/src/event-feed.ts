@@ -70,6 +70,7 @@ export class EventFeed {
     if (this.#polling) return;
     this.#polling = true;
     try {
+      this.#options.board.refresh();
       await this.#options.board.refreshDownloads().catch(this.#options.onError);
       this.#sendChanges(this.#options.board.refresh());
     } finally {

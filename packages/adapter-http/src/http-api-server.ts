@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { EventFeed } from './event-feed.js';
 import { GameBoard } from './game-board.js';
 import { registerGameRoutes } from './game-routes.js';
@@ -98,6 +98,11 @@ export class HttpApiServer {
     return this.#open.total;
   }
 
+  /** One round of the event feed now: notice ended games, look their replays up, send the changes. */
+  refreshNow(): Promise<void> {
+    return this.#feed.poll();
+  }
+
   async listen(): Promise<HttpApiAddress> {
     await this.#ready;
     const { port } = this.#options;
@@ -155,11 +160,15 @@ export class HttpApiServer {
   #tokenCheck(): RouteContext['requireToken'] {
     const tokens = this.#tokens;
     if (tokens === undefined) return undefined;
-    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // A callback hook that answers and never calls `done`: fastify then skips the handler.
+    return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
       const token = requestToken(request.url, request.headers.authorization);
       const verdict = tokens.verify(token, tokenScopes(request.url), this.#settings.now());
-      if (verdict.ok) return;
-      await reply
+      if (verdict.ok) {
+        done();
+        return;
+      }
+      void reply
         .code(verdict.reason === 'missing' ? 401 : 403)
         .header('cache-control', 'no-store')
         .send({ error: `token_${verdict.reason.replace('-', '_')}`, message: tokenMessage(verdict.reason) });

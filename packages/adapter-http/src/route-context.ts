@@ -1,6 +1,6 @@
 import type { GameDirectory, GameId, Logger, LiveGameSnapshot, LiveStream } from '@faf-replay/core';
 import { MAX_GAME_ID } from '@faf-replay/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { GameBoard } from './game-board.js';
 import type { ResolvedHttpApiOptions } from './http-api-options.js';
 import type { OpenResponses } from './open-responses.js';
@@ -18,7 +18,9 @@ export interface RouteContext {
   readonly closing: AbortSignal;
   readonly logger: Logger | undefined;
   /** The token check of protected routes; undefined when everything is open. */
-  readonly requireToken: ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined;
+  readonly requireToken:
+    | ((request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void)
+    | undefined;
 }
 
 export interface GameParams {

@@ -60,6 +60,8 @@ async function serveStream(
     'x-stream-offset': String(offset),
     ...(stream.finished ? { 'content-length': String(stream.length - offset) } : {}),
   });
+  // The viewer learns at once that its stream started, even when no byte is due yet.
+  response.flushHeaders();
   const left = new AbortController();
   response.once('close', () => left.abort());
   const signal = AbortSignal.any([left.signal, context.closing]);

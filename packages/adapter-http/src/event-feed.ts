@@ -18,7 +18,11 @@ export interface EventFeedOptions {
 
 /** What the page and clients get: each event's data is JSON with the server's time. */
 export type FeedEvent =
-  | { readonly event: 'snapshot'; readonly games: readonly GameView[]; readonly replays: readonly ReplayView[] }
+  | {
+      readonly event: 'snapshot';
+      readonly games: readonly GameView[];
+      readonly replays: readonly ReplayView[];
+    }
   | { readonly event: 'game'; readonly game: GameView }
   | { readonly event: 'gone'; readonly id: string }
   | { readonly event: 'replays'; readonly replays: readonly ReplayView[] };

@@ -111,7 +111,8 @@ export class GameBoard {
     this.#saved.delete(saved.gameId);
     this.#saved.set(saved.gameId, saved);
     const oldest = this.#saved.keys().next();
-    if (this.#saved.size > this.#options.recentReplays && oldest.done !== true) this.#saved.delete(oldest.value);
+    if (this.#saved.size > this.#options.recentReplays && oldest.done !== true)
+      this.#saved.delete(oldest.value);
   }
 
   #liveViews(nowMs: number): GameView[] {

@@ -7,7 +7,7 @@ import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
 import { HttpTokens } from './http-tokens.js';
 import { VaultDownloads } from './replay-downloads.js';
 import type { ReplayView } from './game-board.js';
-import { HttpHarness, TempVaultArchive } from './testing/index.js';
+import { HttpHarness, tempVaultPath } from './testing/index.js';
 
 const example = fixture(fixtureFacts.example.file);
 const vaultFile = fixture(fixtureFacts.vault.file);
@@ -27,7 +27,7 @@ afterEach(async () => {
 function downloads(indexPath?: string): VaultDownloads {
   return new VaultDownloads({
     vaultRoot,
-    replayPath: TempVaultArchive.replayPath,
+    replayPath: tempVaultPath,
     ...(indexPath === undefined ? {} : { indexPath }),
   });
 }
@@ -55,7 +55,7 @@ function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
 
 describe('HttpApiServer: downloads', () => {
   it('serves the vault file whole and by range, with ETag and a file name', async () => {
-    await writeFile(TempVaultArchive.replayPath(vaultRoot, 8653680n), vaultFile);
+    await writeFile(tempVaultPath(vaultRoot, 8653680n), vaultFile);
     const h = await start({ http: { downloads: downloads() } });
     const whole = await h.fetch('/api/v1/replays/8653680');
     expect(whole.status).toBe(200);
@@ -94,7 +94,7 @@ describe('HttpApiServer: downloads', () => {
     await h.core.clock.advance(seconds(321));
     const saved = h.core.archive.replays.get(12n);
     expect(saved).toBeDefined();
-    await writeFile(TempVaultArchive.replayPath(vaultRoot, 12n), example);
+    await writeFile(tempVaultPath(vaultRoot, 12n), example);
     // Past the pause between look-ups of a game not found yet.
     await h.core.clock.advance(seconds(6));
     await h.server.refreshNow();
@@ -108,11 +108,16 @@ describe('HttpApiServer: downloads', () => {
 
   it('lists the recent replays of the standalone index, newest first', async () => {
     const indexPath = join(vaultRoot, 'replay-index.jsonl');
-    await writeFile(TempVaultArchive.replayPath(vaultRoot, 1n), 'one');
-    await writeFile(TempVaultArchive.replayPath(vaultRoot, 2n), 'two');
+    await writeFile(tempVaultPath(vaultRoot, 1n), 'one');
+    await writeFile(tempVaultPath(vaultRoot, 2n), 'two');
     await writeFile(
       indexPath,
-      ['{"uid":"1","ticks":1,"available":true}', '{"uid":"3","available":false}', '{"uid":"2","available":true}', ''].join('\n'),
+      [
+        '{"uid":"1","ticks":1,"available":true}',
+        '{"uid":"3","available":false}',
+        '{"uid":"2","available":true}',
+        '',
+      ].join('\n'),
     );
     const recent = await downloads(indexPath).recent(10);
     expect(recent.map((r) => r.gameId)).toEqual([2n, 1n]);
@@ -121,7 +126,7 @@ describe('HttpApiServer: downloads', () => {
 
 describe('HttpApiServer: tokens and limits', () => {
   it('with a secret, refuses stream, segment and download requests without a good token', async () => {
-    await writeFile(TempVaultArchive.replayPath(vaultRoot, 5n), vaultFile);
+    await writeFile(tempVaultPath(vaultRoot, 5n), vaultFile);
     const h = await start({ http: { tokenSecret: 'banana', downloads: downloads() } });
     h.play(6n, example);
     await h.core.clock.advance(seconds(301));

@@ -83,7 +83,9 @@ export function resolveHttpApiOptions(options: HttpApiServerOptions): ResolvedHt
 
 function positive(name: string, value: number, zeroAllowed = false): number {
   if (!Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
-    throw new RangeError(`${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, got ${value}`);
+    throw new RangeError(
+      `${name} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number, got ${value}`,
+    );
   }
   return value;
 }

@@ -68,7 +68,10 @@ describe('HttpApiServer: live games and the delayed stream', () => {
       const early = await h.fetch(path);
       expect(early.status).toBe(503);
       expect(early.headers.get('retry-after')).toBe('290');
-      expect(await early.json()).toMatchObject({ error: 'not_watchable_yet', watchable_from: iso(seconds(300)) });
+      expect(await early.json()).toMatchObject({
+        error: 'not_watchable_yet',
+        watchable_from: iso(seconds(300)),
+      });
     }
 
     await h.core.clock.advance(seconds(291));
@@ -121,7 +124,11 @@ describe('HttpApiServer: live games and the delayed stream', () => {
     const sync = await h.fetch('/api/v1/games/10/sync');
     expect(sync.headers.get('cache-control')).toBe('public, max-age=1');
     const { segments, segment, bytes, finished } = (await sync.json()) as Record<string, unknown>;
-    expect({ bytes, finished, segment }).toEqual({ bytes: example.length, finished: false, segment: Number(segments) - 1 });
+    expect({ bytes, finished, segment }).toEqual({
+      bytes: example.length,
+      finished: false,
+      segment: Number(segments) - 1,
+    });
 
     const parts: Uint8Array[] = [];
     for (let n = 0; n < Number(segments); n++) {
@@ -166,7 +173,9 @@ describe('HttpApiServer: live games and the delayed stream', () => {
 
   it('serves the OpenAPI document, naming every route', async () => {
     const h = await start();
-    const document = await h.json<{ openapi: string; paths: Record<string, unknown> }>('/api/v1/openapi.json');
+    const document = await h.json<{ openapi: string; paths: Record<string, unknown> }>(
+      '/api/v1/openapi.json',
+    );
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths).sort()).toEqual([
       '/api/v1/events',

@@ -135,10 +135,14 @@ export class HttpApiServer {
         info: {
           title: 'faf-replay-server live API',
           version: '1.0.0',
-          description: 'Live games of a Forged Alliance Forever replay server, their delayed streams, and saved replays.',
+          description:
+            'Live games of a Forged Alliance Forever replay server, their delayed streams, and saved replays.',
         },
       },
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) =>
+          typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`,
+      },
     });
     if (this.#settings.rateLimit !== false) {
       const { max, timeWindowMs } = this.#settings.rateLimit;

@@ -32,7 +32,8 @@ export function registerReplayRoutes(app: FastifyInstance, context: RouteContext
     preHandler: context.requireToken === undefined ? [] : [context.requireToken],
     schema: {
       summary: 'Download a saved replay (.fafreplay)',
-      description: 'Supports Range, ETag and conditional requests; a 302 where the vault is served elsewhere.',
+      description:
+        'Supports Range, ETag and conditional requests; a 302 where the vault is served elsewhere.',
       params: { type: 'object', properties: { id: gameIdParam }, required: ['id'] },
       response: { 404: errorRef },
     },
@@ -58,7 +59,9 @@ async function download(
       .header('cache-control', 'no-store')
       .send({
         error: 'replay_not_found',
-        message: live ? `game ${text} is still live: its replay is saved when it ends` : `no saved replay ${text}`,
+        message: live
+          ? `game ${text} is still live: its replay is saved when it ends`
+          : `no saved replay ${text}`,
       });
   }
   const result = await send(request.raw, `/${basename(saved.path)}`, {
@@ -71,10 +74,13 @@ async function download(
     index: false,
   });
   if (result.type !== 'file') {
-    return reply.code(404).header('cache-control', 'no-store').send({
-      error: 'replay_not_found',
-      message: `no saved replay ${text}`,
-    });
+    return reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .send({
+        error: 'replay_not_found',
+        message: `no saved replay ${text}`,
+      });
   }
   return reply
     .code(result.statusCode)

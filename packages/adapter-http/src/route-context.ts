@@ -19,8 +19,7 @@ export interface RouteContext {
   readonly logger: Logger | undefined;
   /** The token check of protected routes; undefined when everything is open. */
   readonly requireToken:
-    | ((request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void)
-    | undefined;
+    ((request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void) | undefined;
 }
 
 export interface GameParams {

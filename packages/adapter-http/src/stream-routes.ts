@@ -43,11 +43,14 @@ async function serveStream(
   if (early !== undefined) return early;
   const offset = request.query.offset ?? 0;
   if (offset > stream.length) {
-    return reply.code(416).header('cache-control', 'no-store').send({
-      error: 'offset_beyond_stream',
-      message: `offset ${offset} is past the ${stream.length} servable bytes`,
-      length: stream.length,
-    });
+    return reply
+      .code(416)
+      .header('cache-control', 'no-store')
+      .send({
+        error: 'offset_beyond_stream',
+        message: `offset ${offset} is past the ${stream.length} servable bytes`,
+        length: stream.length,
+      });
   }
   const admission = context.open.admit(request.ip, snapshot.gameId);
   if (!admission.admitted) return tooManyOpen(reply, admission.reason);
@@ -113,10 +116,13 @@ function registerSegmentRoute(
       const { n } = request.params;
       const segment = await game.stream.segment(n);
       if (segment === undefined) {
-        return reply.code(404).header('cache-control', 'no-store').send({
-          error: 'segment_not_servable',
-          message: `segment ${n} is not servable yet (${game.stream.segmentCount} are)`,
-        });
+        return reply
+          .code(404)
+          .header('cache-control', 'no-store')
+          .send({
+            error: 'segment_not_servable',
+            message: `segment ${n} is not servable yet (${game.stream.segmentCount} are)`,
+          });
       }
       const etag = etags.of(`${request.params.id}/${n}`, segment.bytes);
       reply.header('cache-control', IMMUTABLE).header('etag', etag);
@@ -134,7 +140,8 @@ function registerSyncRoute(app: FastifyInstance, context: RouteContext): void {
     {
       schema: {
         summary: 'The newest servable segment, its offset and the delay',
-        description: 'Cacheable for about one update interval; 503 with Retry-After before the game is watchable.',
+        description:
+          'Cacheable for about one update interval; 503 with Retry-After before the game is watchable.',
         params: { type: 'object', properties: { id: gameIdParam }, required: ['id'] },
         response: { 200: { $ref: 'Sync#' }, 404: errorRef, 410: errorRef, 503: errorRef },
       },

@@ -1,4 +1,4 @@
 export { HttpHarness } from './http-harness.js';
 export type { HttpHarnessOptions } from './http-harness.js';
 export { systemClock } from './system-clock.js';
-export { TempVaultArchive } from './temp-vault-archive.js';
+export { tempVaultPath, TempVaultArchive } from './temp-vault-archive.js';

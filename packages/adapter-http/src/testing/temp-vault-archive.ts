@@ -2,6 +2,11 @@ import { access, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveOutcome, FinishedReplay, GameId, ReplayArchive } from '@faf-replay/core';
 
+/** Where `TempVaultArchive` keeps game N's replay. */
+export function tempVaultPath(root: string, gameId: GameId): string {
+  return join(root, `${gameId}.fafreplay`);
+}
+
 /**
  * A vault in a temp directory, for tests: each replay is saved as `<root>/<id>.fafreplay`
  * holding a JSON line and the raw stream (not zstd: the HTTP port serves the file as it is).
@@ -13,12 +18,8 @@ export class TempVaultArchive implements ReplayArchive {
     this.root = root;
   }
 
-  static replayPath(root: string, gameId: GameId): string {
-    return join(root, `${gameId}.fafreplay`);
-  }
-
   async save(replay: FinishedReplay): Promise<ArchiveOutcome> {
-    const location = TempVaultArchive.replayPath(this.root, replay.gameId);
+    const location = tempVaultPath(this.root, replay.gameId);
     if (await this.contains(replay.gameId)) return { kind: 'already-archived', location };
     const chunks: Uint8Array[] = [Buffer.from(`{"uid":${replay.gameId}}\n`), replay.scfaHeader];
     for await (const chunk of replay.body()) chunks.push(chunk);
@@ -30,7 +31,7 @@ export class TempVaultArchive implements ReplayArchive {
 
   async contains(gameId: GameId): Promise<boolean> {
     try {
-      await access(TempVaultArchive.replayPath(this.root, gameId));
+      await access(tempVaultPath(this.root, gameId));
       return true;
     } catch {
       return false;

@@ -124,7 +124,7 @@ async function attemptOnce(
     return { kind: 'cut', reason: describe(error), connected: false };
   }
   if (response.status !== 200 || response.body === null) return refusal(response);
-  const reader = response.body.getReader();
+  const reader = response.body.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   try {
     for (;;) {
       const { value, done } = await reader.read();

@@ -51,6 +51,14 @@ describe('HttpTokens', () => {
     expect(tokens.verify(foreign, scopes, NOW_MS)).toEqual({ ok: false, reason: 'bad-signature' });
   });
 
+  it('authorizes a WebSocket handshake from its request target or bearer header', () => {
+    const url = `/?verify=${encodeURIComponent(tokens.sign('/', NOW_MS))}`;
+    expect(tokens.authorizes(url, undefined, NOW_MS)).toBe(true);
+    expect(tokens.authorizes('/', `Bearer ${tokens.sign('/', NOW_MS)}`, NOW_MS)).toBe(true);
+    expect(tokens.authorizes('/', undefined, NOW_MS)).toBe(false);
+    expect(tokens.authorizes('/other', `Bearer ${tokens.sign('/', NOW_MS)}`, NOW_MS)).toBe(false);
+  });
+
   it('reads a bearer header, and a query token whose + was sent unencoded', () => {
     expect(requestToken('/x', 'Bearer 1-abc')).toBe('1-abc');
     expect(requestToken('/x?verify=1-a+b', undefined)).toBe('1-a+b');

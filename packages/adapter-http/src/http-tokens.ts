@@ -69,6 +69,14 @@ export class HttpTokens {
     return signed ? { ok: true } : { ok: false, reason: 'bad-signature' };
   }
 
+  /**
+   * Whether a request carries a good token for its own target (`?verify=` or a bearer header):
+   * what the WebSocket listener's `authorize` hook asks.
+   */
+  authorizes(url: string, authorization: string | undefined, nowMs: number): boolean {
+    return this.verify(requestToken(url, authorization), tokenScopes(url), nowMs).ok;
+  }
+
   #mac(path: string, issuedAtS: string): Buffer {
     return createHmac('sha256', this.#secret).update(`${path}${issuedAtS}`, 'utf8').digest();
   }

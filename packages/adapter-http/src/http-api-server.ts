@@ -69,7 +69,6 @@ export class HttpApiServer {
     });
     this.#app = Fastify({
       logger: false,
-      disableRequestLogging: true,
       forceCloseConnections: true,
       exposeHeadRoutes: false,
       ...(options.trustProxy === undefined ? {} : { trustProxy: toTrustProxy(options.trustProxy) }),

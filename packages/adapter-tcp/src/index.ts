@@ -17,4 +17,4 @@ export {
   defaultHandshakeTimeoutMs,
   defaultMaxMessageBytes,
 } from './websocket-listener.js';
-export type { WebSocketListenerOptions } from './websocket-listener.js';
+export type { HandshakeRequest, WebSocketListenerOptions } from './websocket-listener.js';

@@ -220,6 +220,27 @@ describe('WebSocketListener', () => {
     expect(inbox.received).toBe(0);
   });
 
+  it('refuses a handshake that authorize turns down with 403, and takes the ones it allows', async () => {
+    const errors: string[] = [];
+    const seen: string[] = [];
+    const { port } = await startListener({
+      authorize: ({ url, headers }) => {
+        seen.push(`${url} ${headers.authorization ?? '-'}`);
+        return url.includes('verify=good') || headers.authorization === 'Bearer good';
+      },
+      onError: (error) => errors.push(error.message),
+    });
+    await expect(openWebSocket(`ws://127.0.0.1:${port}/?verify=bad`)).rejects.toThrow(
+      'Unexpected server response: 403',
+    );
+    expect(errors).toEqual([expect.stringMatching(/not authorized \(no valid access token\)$/)]);
+    expect(inbox.received).toBe(0);
+    await expectWorkingConnection(await open(`ws://127.0.0.1:${port}/?verify=good`), await inbox.next());
+    const bearer = await open(`ws://127.0.0.1:${port}/`, { headers: { authorization: 'Bearer good' } });
+    await expectWorkingConnection(bearer, await inbox.next());
+    expect(seen).toEqual(['/?verify=bad -', '/?verify=good -', '/ Bearer good']);
+  });
+
   it('takes every Origin when no allow-list is set', async () => {
     const { port } = await startListener();
     const client = await open(`ws://127.0.0.1:${port}/`, { origin: 'https://anywhere.example' });

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ConnectionError } from '@faf-replay/core';
@@ -35,6 +35,18 @@ export interface WebSocketListenerOptions extends ListenerOptions {
    * browser. Compared as origins (case and default port do not matter). Default: no check.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Decides whether a handshake may go on, from its request line and headers (the HTTP port's
+   * signed-token check, `http.token_secret`); a refused one gets a 403. Default: every one may.
+   */
+  readonly authorize?: (request: HandshakeRequest) => boolean;
+}
+
+/** What `authorize` sees of a handshake. */
+export interface HandshakeRequest {
+  /** The request target: path and query, e.g. `/?verify=1700000000-...`. */
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
 }
 
 export const defaultHandshakeTimeoutMs = 10_000;
@@ -149,6 +161,15 @@ export class WebSocketListener {
     if (!offset.ok) {
       const { reason } = offset;
       this.#refuse(socket, { status: 400, statusText: 'Bad Request', body: reason, why: reason });
+      return;
+    }
+    if (this.#options.authorize?.({ url: request.url ?? '/', headers: request.headers }) === false) {
+      this.#refuse(socket, {
+        status: 403,
+        statusText: 'Forbidden',
+        body: 'A valid access token is required.',
+        why: 'not authorized (no valid access token)',
+      });
       return;
     }
     this.#webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {

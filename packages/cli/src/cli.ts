@@ -1,5 +1,6 @@
 import type { Command, TextOutput } from './commands/command-context.js';
 import { extractCommand } from './commands/extract-command.js';
+import { gamesCommand } from './commands/games-command.js';
 import { inspectCommand } from './commands/inspect-command.js';
 import { packCommand } from './commands/pack-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
@@ -13,7 +14,8 @@ Commands:
   inspect   print what a .fafreplay or raw .scfareplay holds: headers, players, ticks, game time
   extract   write the raw replay stream held in a .fafreplay
   pack      write a .fafreplay from a raw replay stream
-  watch     save a live game from a server, as a watcher does
+  watch     save a live game from a server, as a watcher does (TCP, WebSocket or HTTP)
+  games     list the live games of a server's HTTP API
   simulate  play recorded games against a server as writers, with readers that verify
 
 Run "faf-replay <command> --help" for a command's options.`;
@@ -23,6 +25,7 @@ const commands: ReadonlyMap<string, Command> = new Map([
   ['extract', extractCommand],
   ['pack', packCommand],
   ['watch', watchCommand],
+  ['games', gamesCommand],
   ['simulate', simulateCommand],
 ]);
 

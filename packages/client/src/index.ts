@@ -5,6 +5,10 @@ export type { ClientLink, ConnectionEnding, LinkHandlers, LinkOptions } from './
 export { describeSocketError } from './describe-socket-error.js';
 export { firstDifference } from './first-difference.js';
 export { FrameSchedule } from './frame-schedule.js';
+export { readHttpStream } from './http-stream.js';
+export type { HttpStreamOptions, HttpStreamResult } from './http-stream.js';
+export { fetchLiveGames } from './live-games.js';
+export type { LiveGame } from './live-games.js';
 export { connectLink, openLink } from './open-link.js';
 export { pacedStream, playGame, writeGame } from './play-game.js';
 export type { PacedStream, PlayGameOptions } from './play-game.js';

@@ -10,16 +10,20 @@ import { openOutputFile } from './output-file.js';
 import { parseGameId } from './parse-game-id.js';
 import { ProgressLine } from './progress-line.js';
 import { parseCommandLine, positionalsOf, runCommand } from './run-command.js';
+import { httpStreamUrl, watchOverHttp } from './watch-http.js';
 import { watchProgressText, watchSummary } from './watch-report.js';
 
 const usage = `Usage: faf-replay watch <host:port|ws://host:port> <gameId> -o <file.scfareplay> [options]
+       faf-replay watch <http(s)://host:15002/api/v1/games/<gameId>/stream> -o <file.scfareplay> [options]
+       faf-replay watch <http(s)://host:15002> <gameId> -o <file.scfareplay> [options]
 
 Watches a live game as the FAF client does (over TCP, or WebSocket with a ws:// address; delayed
 by the server's replay.delay_s) and saves the raw replay stream it receives, which "faf-replay
 inspect" reads and "faf-replay pack" turns into a .fafreplay. A progress line on stderr shows
 bytes, ticks and game time; the summary goes to stdout. Exits 0 when the server ends the stream,
 1 when the game is not running, the server cannot be reached or the connection breaks, 130 on
-Ctrl-C (what came is kept).
+Ctrl-C (what came is kept). Over HTTP (the server's http_port), a dropped connection is resumed
+from the offset already saved, and a token in the URL (?verify=...) is kept.
 
 Options:
   -o, --output <file>  where to save the stream (required)
@@ -52,6 +56,14 @@ export interface WatchPlan {
 export function watchCommand(argv: readonly string[], context: CommandContext): Promise<number> {
   return runCommand('watch', usage, argv, context, async () => {
     const { values, positionals } = parseCommandLine(argv, options);
+    if (/^https?:\/\//i.test(positionals[0] ?? '')) {
+      if (values.output === undefined) throw usageError('missing -o <file.scfareplay>');
+      if (positionals.length > 2) throw usageError(`unexpected argument "${positionals[2] ?? ''}"`);
+      const url = httpStreamUrl(positionals[0] ?? '', positionals[1]);
+      const waitMs = secondsOption('--wait', values.wait) * 1000;
+      const flags = { force: values.force === true, quiet: values.quiet === true };
+      return watchOverHttp({ url, output: values.output, waitMs, ...flags }, context);
+    }
     const [address = '', gameId = ''] = positionalsOf(positionals, ['host:port', 'gameId']);
     if (values.output === undefined) throw usageError('missing -o <file.scfareplay>');
     const plan = {

@@ -20,14 +20,27 @@ type PlainEntry = Exclude<JournalEntry, { type: 'extend' }>;
 interface ExtendSlot {
   readonly kind: 'extend';
   readonly branch: number;
-  readonly runs: ExtendRun[];
+  readonly runs: StampedRun[];
   readonly bytes: GrowingBytes;
+}
+
+/** A run, and when its first bytes arrived (it takes later bytes for `RUN_SPAN_MS` from then). */
+interface StampedRun extends ExtendRun {
+  readonly openedAtMs: number;
 }
 
 type Slot =
   | { readonly kind: 'entry'; readonly entry: PlainEntry }
   | ExtendSlot
   | { readonly kind: 'segment'; readonly segment: CommittedSegment };
+
+/**
+ * Bytes of a branch that arrive within this span share one run, stamped with the latest arrival
+ * among them: a stamp is then at most this late and never early, as the merge's own marks are
+ * (they span its `coalesceMs`, the update interval, 1 s by default). One run per second rather
+ * than one per chunk keeps the journal's overhead small in quiet games.
+ */
+const RUN_SPAN_MS = 1_000;
 
 /** A guess of a record's encoded size beyond its bytes (type, ids, lengths). */
 const RECORD_OVERHEAD_BYTES = 8;
@@ -37,8 +50,9 @@ const RECORD_OVERHEAD_BYTES = 8;
  * frame is written whole or not at all (its checksum tells), so what survives a crash is the
  * state at the end of some batch, and a batch may be stored in any order that rebuilds the same
  * state when replayed. That allows coalescing, which keeps the disk bytes per ingested byte low:
- *   - every `extend` of a branch goes into the branch's first `extend` slot of the batch, as runs
- *     that keep each arrival time (extends of different branches never depend on each other);
+ *   - every `extend` of a branch goes into the branch's first `extend` slot of the batch (extends
+ *     of different branches never depend on each other), as runs of arrival times: a run takes
+ *     the bytes of `RUN_SPAN_MS` and their latest arrival time;
  *   - only the last `position` of each writer is kept, where it was made;
  *   - only the last `decided` is kept (a replay uses only the last one).
  * Canonical segments stay in order. Everything is copied (or, for segments, held as immutable
@@ -116,7 +130,7 @@ export class JournalBatch {
       const created: ExtendSlot = {
         kind: 'extend',
         branch,
-        runs: [{ atMs, length: bytes.length }],
+        runs: [{ atMs, openedAtMs: atMs, length: bytes.length }],
         bytes: new GrowingBytes(),
       };
       created.bytes.append(bytes);
@@ -126,8 +140,16 @@ export class JournalBatch {
     }
     slot.bytes.append(bytes);
     const last = slot.runs[slot.runs.length - 1];
-    if (last?.atMs === atMs) slot.runs[slot.runs.length - 1] = { atMs, length: last.length + bytes.length };
-    else slot.runs.push({ atMs, length: bytes.length });
+    if (last !== undefined && atMs >= last.openedAtMs && atMs - last.openedAtMs < RUN_SPAN_MS) {
+      const length = last.length + bytes.length;
+      slot.runs[slot.runs.length - 1] = {
+        atMs: Math.max(last.atMs, atMs),
+        openedAtMs: last.openedAtMs,
+        length,
+      };
+    } else {
+      slot.runs.push({ atMs, openedAtMs: atMs, length: bytes.length });
+    }
     this.#bytes += bytes.length + 4;
   }
 

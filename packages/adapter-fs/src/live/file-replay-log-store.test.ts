@@ -140,6 +140,16 @@ describe('FileReplayLogStore: reads and writes', () => {
     expect(store.openLogs).toBe(0);
   });
 
+  it('removes a game opened a moment ago, while its file is still being created', async () => {
+    const store = sandbox.store();
+    for (let gameId = 100n; gameId < 110n; gameId++) {
+      const log = store.open(gameId, { hotBytes: HOT_BYTES });
+      log.journal({ type: 'fork', branch: 0, parent: null, at: 0 });
+      await log.remove();
+    }
+    expect(await collect(sandbox.store().recover({ hotBytes: HOT_BYTES }))).toEqual([]);
+  });
+
   it('journals entries in order, across batches, for the next process', async () => {
     const store = sandbox.store();
     const log = store.open(7n, { hotBytes: HOT_BYTES });

@@ -190,6 +190,8 @@ export class FileReplayLog implements ReplayLog {
   }
 
   #written(frame: EncodedFrame): void {
+    // Removed or closed meanwhile: the queue was emptied, the frame is written all the same.
+    if (this.#pending[0] !== frame) return;
     this.#pending.shift();
     this.#pendingBytes -= frame.bytes;
     this.#unsynced = true;

@@ -49,16 +49,21 @@ export class LiveLogFile {
   static async openExisting(dir: string, ioTimeoutMs: number): Promise<{ file: LiveLogFile; size: number }> {
     const path = join(dir, LOG_FILE_NAME);
     return withIoTimeout(ioTimeoutMs, `opening ${path}`, async (watchdog) => {
+      let created = false;
       const handle = await watchdog.step(() =>
         open(path, 'r+').catch((error: unknown) => {
-          if (isErrnoError(error, 'ENOENT')) return open(path, 'w+', 0o644);
-          throw error;
+          if (!isErrnoError(error, 'ENOENT')) throw error;
+          created = true;
+          return open(path, 'w+', 0o644);
         }),
       );
       try {
         const stats = await watchdog.step(() => handle.stat());
         if (!stats.isFile()) throw new LiveLogError('corrupt', `${path} is not a regular file`);
-        return { file: new LiveLogFile(dir, ioTimeoutMs, Promise.resolve(handle), false), size: stats.size };
+        return {
+          file: new LiveLogFile(dir, ioTimeoutMs, Promise.resolve(handle), created),
+          size: stats.size,
+        };
       } catch (error) {
         await handle.close();
         throw error;
@@ -141,6 +146,8 @@ export class LiveLogFile {
   /** Deletes the game's directory, and makes that durable. */
   async removeDirectory(): Promise<void> {
     await withIoTimeout(this.#ioTimeoutMs, `removing ${this.dir}`, async (watchdog) => {
+      // A creation still under way would bring the directory back after the removal.
+      await watchdog.step(() => this.#handle.then(noop, noop));
       await watchdog.step(() => rm(this.dir, { recursive: true, force: true }));
       await watchdog.step(() => syncDirectory(dirname(this.dir)));
     });
@@ -156,6 +163,10 @@ export class LiveLogFile {
     this.#closed = true;
     void this.#handle.then((handle) => handle.close()).catch(() => undefined);
   }
+}
+
+function noop(): void {
+  // Settled either way.
 }
 
 /** `parts` without their first `count` bytes. */

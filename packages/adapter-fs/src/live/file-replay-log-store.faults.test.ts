@@ -89,4 +89,15 @@ describe('FileReplayLogStore: a full disk', () => {
     expect(sandbox.faults.map(({ error }) => error.fault)).toEqual(['dropped']);
     await log.close();
   });
+
+  it('gives the journal up, without throwing, when an entry cannot be encoded (a bug in the caller)', async () => {
+    const store = sandbox.store();
+    const log = store.open(4n, { hotBytes: HOT_BYTES });
+    log.journal({ type: 'position', writer: 0, branch: -1, length: 0 });
+    log.canonical.append([pseudoBytes(10, 4)]);
+    await expect(log.sync()).rejects.toMatchObject({ fault: 'dropped', cause: { fault: 'usage' } });
+    log.journal({ type: 'left', writer: 0, atMs: 1 });
+    expect(sandbox.faults.map(({ error }) => error.fault)).toEqual(['dropped']);
+    await log.remove();
+  });
 });

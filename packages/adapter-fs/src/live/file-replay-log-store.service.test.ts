@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, ReplayLog, ReplayLogStore } from '@faf-replay/core';
 import { CoreHarness, concatBytes } from '@faf-replay/core/testing';
@@ -144,6 +144,26 @@ describe('FileReplayLogStore under the replay service', () => {
     // Six: the body twice (journal, canonical) and seven headers over six streams: about 0.49 before overhead.
     expect(six).toBeLessThanOrEqual(0.6);
     expect(two).toBeLessThanOrEqual(1.3);
+  });
+
+  it('ends a game recovered with nothing in it (the process died before its first write) and removes its directory', async () => {
+    await mkdir(join(sandbox.livePath, '8'));
+    const restarted = new CoreHarness({ settings, logStore: sandbox.store() });
+    expect(await restarted.service.start()).toEqual({ recoveredGames: 1 });
+    await until(
+      () => Promise.resolve(restarted.logger.find('Replay 8 recovered').length > 0),
+      'replay 8 restored',
+    );
+    await restarted.clock.advance(seconds(11));
+    await until(
+      () =>
+        stat(join(sandbox.livePath, '8')).then(
+          () => false,
+          () => true,
+        ),
+      'the directory removed',
+    );
+    expect(restarted.archive.replays.size).toBe(0);
   });
 
   it('finishes a game that was live when the process died: six diverging_1 writers, saved as stream 5', async () => {

@@ -159,14 +159,7 @@ export class FileReplayLog implements ReplayLog {
     if (this.#dropped !== undefined) throw this.#dropped;
     if (!this.#accepting()) return;
     if (!this.#batch.empty) this.#encodeBatch();
-    for (let frame = this.#pending[0]; frame !== undefined && this.#accepting(); frame = this.#pending[0]) {
-      try {
-        await this.#deps.file.write(frame.parts, frame.position);
-      } catch (error) {
-        throw this.#writeFailed(error);
-      }
-      this.#written(frame);
-    }
+    await this.#writePending();
     if (!this.#accepting()) return;
     if (this.#state === 'failing') this.#state = 'open';
     if (!fsync || !this.#unsynced) return;
@@ -180,13 +173,33 @@ export class FileReplayLog implements ReplayLog {
   }
 
   #encodeBatch(): void {
-    const frame = this.#batch.encode(this.#nextFramePosition, (segment, position) => {
-      this.canonical.placeSegment(segment, position);
-    });
+    let frame: EncodedFrame;
+    try {
+      frame = this.#batch.encode(this.#nextFramePosition, (segment, position) => {
+        this.canonical.placeSegment(segment, position);
+      });
+    } catch (error) {
+      // An entry that cannot be encoded (a number out of range) is a bug: it must not stop the game.
+      throw this.#drop(
+        new LiveLogError('usage', `cannot encode the journal: ${String(error)}`, { cause: error }),
+      );
+    }
     this.#batch = new JournalBatch();
     this.#nextFramePosition += frame.bytes;
     this.#pending.push(frame);
     this.#pendingBytes += frame.bytes;
+  }
+
+  /** Writes the waiting frames in order; stops at the first failure, which is kept to be retried. */
+  async #writePending(): Promise<void> {
+    for (let frame = this.#pending[0]; frame !== undefined && this.#accepting(); frame = this.#pending[0]) {
+      try {
+        await this.#deps.file.write(frame.parts, frame.position);
+      } catch (error) {
+        throw this.#writeFailed(error);
+      }
+      this.#written(frame);
+    }
   }
 
   #written(frame: EncodedFrame): void {

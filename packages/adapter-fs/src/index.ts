@@ -6,6 +6,7 @@ export type { FileReplaySpoolOptions, SpoolScan, UnreadableSpoolFile } from './f
 export { DEFAULT_IO_TIMEOUT_MS, IoTimeoutError } from './io-watchdog.js';
 export {
   DEFAULT_FSYNC_INTERVAL_MS,
+  DEFAULT_MAX_CONCURRENT_WRITES,
   DEFAULT_MAX_UNFLUSHED_BYTES,
   FileReplayLogStore,
 } from './live/file-replay-log-store.js';

@@ -115,6 +115,18 @@ describe('FileReplayLogStore: reads and writes', () => {
     ]);
   });
 
+  it('writes many games through few write slots, each sync waiting its turn', async () => {
+    const store = sandbox.store({ maxConcurrentWrites: 1 });
+    const logs = Array.from({ length: 20 }, (_, i) => store.open(BigInt(30 + i), { hotBytes: HOT_BYTES }));
+    const rounds = [0, 1, 2].map(async (round) => {
+      for (const [i, log] of logs.entries()) log.canonical.append([pseudoBytes(500, i * 10 + round)]);
+      await Promise.all(logs.map((log) => log.sync()));
+    });
+    await Promise.all(rounds);
+    const recovered = await collect(sandbox.store().recover({ hotBytes: HOT_BYTES }));
+    expect(recovered.map(({ log }) => log.canonical.length)).toEqual(logs.map(() => 1_500));
+  });
+
   it('writes a batch over 1 MiB at once, without waiting for the tick', async () => {
     const store = sandbox.store();
     const log = store.open(5n, { hotBytes: HOT_BYTES });

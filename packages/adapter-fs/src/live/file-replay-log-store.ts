@@ -18,8 +18,8 @@
  *   Δt: zigzag varint, the time (ms) minus the previous time in the same frame (the first: minus 0).
  *
  * A frame is one batch: what a game journaled and committed between two writes (one store-wide
- * tick every `fsyncIntervalMs`, which writes every game's batch and fsyncs it; or `sync()`; or a
- * batch over 1 MiB). Its checksum makes it all-or-nothing, so after a crash the file holds the
+ * tick every `fsyncIntervalMs`, which writes every game's batch and fsyncs it, a few games at a
+ * time; or `sync()`; or a batch over 1 MiB). Its checksum makes it all-or-nothing, so after a crash the file holds the
  * state at the end of some batch: a prefix of the operations. Within a batch, extends of a branch
  * are merged and only the last position of each writer and the last `decided` are kept (see
  * `JournalBatch`): that is what keeps the disk bytes per ingested byte low.
@@ -33,6 +33,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, RecoveredLog, ReplayLogStore } from '@faf-replay/core';
 import { MAX_GAME_ID } from '@faf-replay/core';
+import { ConcurrencyLimit } from '../concurrency-limit.js';
 import { isErrnoError } from '../durable-file.js';
 import { checkedTimeout, DEFAULT_IO_TIMEOUT_MS, withIoTimeout } from '../io-watchdog.js';
 import { FileReplayLog } from './file-replay-log.js';
@@ -43,6 +44,7 @@ import { journalEntries, readRecent, scanLogFile } from './read-log-file.js';
 
 export const DEFAULT_FSYNC_INTERVAL_MS = 1_000;
 export const DEFAULT_MAX_UNFLUSHED_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_CONCURRENT_WRITES = 2;
 const EARLY_WRITE_BYTES = 1024 * 1024;
 
 export interface FileReplayLogStoreOptions {
@@ -54,6 +56,12 @@ export interface FileReplayLogStoreOptions {
   readonly ioTimeoutMs?: number;
   /** The most bytes a game may hold unwritten (a full disk) before its journal is given up. Default 64 MiB. */
   readonly maxUnflushedBytes?: number;
+  /**
+   * How many games write (and fsync) at once. The thread pool (4 threads unless
+   * UV_THREADPOOL_SIZE says otherwise) also serves saves and readers: hundreds of games fsyncing
+   * at each tick must not take all of it. Default 2.
+   */
+  readonly maxConcurrentWrites?: number;
   /**
    * A game's log failed: it goes on in memory. Called at most once per game and kind of fault
    * (`LiveLogError.fault`: `io` for a write that is retried, `dropped` when the log is given up,
@@ -69,6 +77,7 @@ export class FileReplayLogStore implements ReplayLogStore {
   readonly #ioTimeoutMs: number;
   readonly #maxUnflushedBytes: number;
   readonly #onFault: (gameId: GameId, error: LiveLogError) => void;
+  readonly #writeSlots: ConcurrencyLimit;
   readonly #logs = new Set<FileReplayLog>();
   #timer: NodeJS.Timeout | undefined;
 
@@ -81,6 +90,7 @@ export class FileReplayLogStore implements ReplayLogStore {
       'maxUnflushedBytes',
     );
     this.#onFault = options.onFault ?? (() => undefined);
+    this.#writeSlots = new ConcurrencyLimit(options.maxConcurrentWrites ?? DEFAULT_MAX_CONCURRENT_WRITES);
   }
 
   /** How many logs are open (neither removed, closed nor given up). */
@@ -122,6 +132,7 @@ export class FileReplayLogStore implements ReplayLogStore {
       hotBytes,
       maxUnflushedBytes: this.#maxUnflushedBytes,
       earlyWriteBytes: EARLY_WRITE_BYTES,
+      writeSlots: this.#writeSlots,
       onFault: (gameId, error) => {
         this.#report(gameId, error);
       },

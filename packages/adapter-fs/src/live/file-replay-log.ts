@@ -1,4 +1,5 @@
 import type { GameId, JournalEntry, ReplayLog } from '@faf-replay/core';
+import type { ConcurrencyLimit } from '../concurrency-limit.js';
 import type { StoredCanonical } from './file-canonical-log.js';
 import { FileCanonicalLog } from './file-canonical-log.js';
 import type { CommittedSegment } from './journal-batch.js';
@@ -16,6 +17,8 @@ export interface FileReplayLogDeps {
   readonly maxUnflushedBytes: number;
   /** A batch this large is written at once rather than at the next tick. */
   readonly earlyWriteBytes: number;
+  /** Shared by the store's logs: how many write steps (writes and fsync) run at once. */
+  readonly writeSlots: ConcurrencyLimit;
   readonly onFault: (gameId: GameId, error: LiveLogError) => void;
   /** The log is removed or closed: the store stops ticking it. */
   readonly forget: (log: FileReplayLog) => void;
@@ -138,8 +141,9 @@ export class FileReplayLog implements ReplayLog {
   }
 
   /**
-   * One write step after those already running. A step that is queued but not started takes the
-   * batch as it is when it starts, so a later request can join it.
+   * One write step after those already running. A step that is queued but not started (waiting
+   * for the previous step or for a write slot) takes the batch as it is when it starts, so a
+   * later request can join it.
    */
   #enqueue(fsync: boolean): Promise<void> {
     const queued = this.#queued;
@@ -154,7 +158,12 @@ export class FileReplayLog implements ReplayLog {
     return step.promise;
   }
 
-  async #step(fsync: boolean): Promise<void> {
+  /** Waits for a write slot (the thread pool is shared with saves and readers), then writes. */
+  #step(fsync: boolean): Promise<void> {
+    return this.#deps.writeSlots.run(() => this.#stepNow(fsync));
+  }
+
+  async #stepNow(fsync: boolean): Promise<void> {
     this.#queued = undefined;
     if (this.#dropped !== undefined) throw this.#dropped;
     if (!this.#accepting()) return;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEntry, ReplayLog } from '@faf-replay/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -153,6 +153,26 @@ describe('FileReplayLogStore: recovery', () => {
     expect(games[1]?.entries).toEqual(expected([0, 1, 2]).entries);
     expect(sandbox.faults.map(({ gameId, error }) => [gameId, error.fault])).toEqual([[4n, 'corrupt']]);
     expect(sandbox.faults[0]?.error.message).toMatch(/checksum mismatch at byte \d+/);
+  });
+
+  it('reads no frame whose stated length is absurd: a corrupt length does not make recovery allocate the file', async () => {
+    const log = sandbox.store().open(11n, { hotBytes: HOT_BYTES });
+    await writeBatch(log, 0);
+    const size = (await stat(logPath(11n))).size;
+    await writeBatch(log, 1);
+    // A length past the bound that still fits in the (sparse) file, as a bit flip could make it.
+    const claimed = 280 * 1024 * 1024;
+    await truncate(logPath(11n), size + 300 * 1024 * 1024);
+    const handle = await open(logPath(11n), 'r+');
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(claimed);
+    await handle.write(length, 0, 4, size);
+    await handle.close();
+    const [game] = await restart();
+    expect(game?.entries).toEqual(expected([0]).entries);
+    expect(sandbox.faults.map(({ error }) => error.message)).toEqual([
+      expect.stringMatching(new RegExp(`a frame of length ${claimed} at byte ${size},`)) as unknown,
+    ]);
   });
 
   it('leaves a file of another format alone and recovers the other games', async () => {

@@ -40,6 +40,7 @@ import { FileReplayLog } from './file-replay-log.js';
 import type { FileReplayLogDeps } from './file-replay-log.js';
 import { LiveLogError } from './live-log-error.js';
 import { LiveLogFile } from './live-log-file.js';
+import { MAX_FRAME_PAYLOAD_BYTES } from './log-frame.js';
 import { journalEntries, readRecent, scanLogFile } from './read-log-file.js';
 
 export const DEFAULT_FSYNC_INTERVAL_MS = 1_000;
@@ -89,6 +90,10 @@ export class FileReplayLogStore implements ReplayLogStore {
       options.maxUnflushedBytes ?? DEFAULT_MAX_UNFLUSHED_BYTES,
       'maxUnflushedBytes',
     );
+    // A batch becomes one frame: it must stay well within what recovery agrees to read.
+    if (this.#maxUnflushedBytes > MAX_FRAME_PAYLOAD_BYTES / 2) {
+      throw new RangeError(`maxUnflushedBytes must be at most ${MAX_FRAME_PAYLOAD_BYTES / 2}`);
+    }
     this.#onFault = options.onFault ?? (() => undefined);
     this.#writeSlots = new ConcurrencyLimit(options.maxConcurrentWrites ?? DEFAULT_MAX_CONCURRENT_WRITES);
   }

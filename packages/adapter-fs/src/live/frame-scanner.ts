@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { LiveLogError } from './live-log-error.js';
-import { FRAME_HEADER_BYTES } from './log-frame.js';
+import { FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD_BYTES } from './log-frame.js';
 
 /** How much of the file is read at once while scanning. */
 const SCAN_CHUNK_BYTES = 1024 * 1024;
@@ -88,6 +88,7 @@ export class FrameScanner {
     const frameEnd = at + FRAME_HEADER_BYTES + length;
     if (frameEnd > this.#size) return { kind: 'torn' };
     if (length === 0) return this.#invalid(at, at, 'a frame of length 0');
+    if (length > MAX_FRAME_PAYLOAD_BYTES) return this.#invalid(at, at, `a frame of length ${length}`);
     const payload = await this.#bytes(at + FRAME_HEADER_BYTES, length);
     if (crc32(payload) !== header.getUint32(4, true))
       return this.#invalid(at, frameEnd, 'a checksum mismatch');

@@ -6,6 +6,13 @@ export const FILE_MAGIC: Uint8Array = Uint8Array.from([0x46, 0x41, 0x46, 0x4c, 0
 /** A frame starts with its payload's length and CRC-32, both u32 little-endian. */
 export const FRAME_HEADER_BYTES = 8;
 
+/**
+ * The longest payload a frame may have. Recovery reads a frame whole, so a corrupt length must
+ * not make it allocate the file; a batch never comes near (the unwritten bytes of a game are
+ * bounded far below, 64 MiB by default).
+ */
+export const MAX_FRAME_PAYLOAD_BYTES = 256 * 1024 * 1024;
+
 /** One batch, encoded and placed in the file, waiting to be written. */
 export interface EncodedFrame {
   /** Where it starts in the file. */
@@ -25,7 +32,8 @@ export function frameHeader(parts: readonly Uint8Array[]): Uint8Array {
     length += part.length;
     checksum = crc32(part, checksum);
   }
-  if (length === 0 || length > 0xffff_ffff) throw new RangeError(`a frame cannot hold ${length} bytes`);
+  if (length === 0 || length > MAX_FRAME_PAYLOAD_BYTES)
+    throw new RangeError(`a frame cannot hold ${length} bytes`);
   const header = new Uint8Array(FRAME_HEADER_BYTES);
   const view = new DataView(header.buffer);
   view.setUint32(0, length, true);

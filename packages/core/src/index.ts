@@ -51,7 +51,7 @@ export type {
   ReplayLog,
   ReplayLogStore,
 } from './ports/replay-log.js';
-export { MemoryReplayLogStore, SEGMENT_MAX_BYTES } from './log/index.js';
+export { Changes, MemoryReplayLogStore, SEGMENT_MAX_BYTES, StreamStateError } from './log/index.js';
 
 // Errors.
 export {

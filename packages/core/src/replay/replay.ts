@@ -202,9 +202,18 @@ export class Replay {
   }
 
   async #restore(entries: AsyncIterable<JournalEntry>): Promise<void> {
-    await this.#merge.restore(entries, this.#replayLog.canonical);
-    for (const view of this.#replayLog.canonical.tail(this.#merge.headerLength ?? 0, this.stream.length)) {
-      this.#ticks.push(view);
+    const canonical = this.#replayLog.canonical;
+    await this.#merge.restore(entries, canonical);
+    // Ticks of the body committed before the crash: read from the log, not its hot window.
+    const committed = canonical.length;
+    let at = this.#merge.headerLength ?? committed;
+    if (at < committed) {
+      for await (const view of canonical.read(at)) {
+        const taken = view.subarray(0, committed - at);
+        this.#ticks.push(taken);
+        at += taken.length;
+        if (at >= committed) break;
+      }
     }
     this.#log.info(
       { bodyBytes: this.#merge.receivedBodyLength, decidedBodyBytes: this.#merge.decidedBodyLength },

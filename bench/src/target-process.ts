@@ -197,6 +197,7 @@ function serverFlags(settings: ServerSettings, dataDir: string): string[] {
     '--server.port=0',
     '--server.websocket_port=null',
     '--server.prometheus_port=0',
+    '--server.http_port=0',
     `--server.linger_s=${settings.lingerS ?? 1}`,
     `--storage.vault_path=${join(dataDir, 'vault')}`,
     `--storage.spool_path=${join(dataDir, 'spool')}`,

@@ -68,7 +68,13 @@ async function startFafApp(
 ) {
   const file = await rustConfigFile(dataDir, database);
   const app = await AppProcess.start(
-    ['--log.format=json', '--log.level=debug', '--server.linger_s=0.05', '--database.retry_interval_s=0.5'],
+    [
+      '--log.format=json',
+      '--log.level=debug',
+      '--server.linger_s=0.05',
+      '--database.retry_interval_s=0.5',
+      '--server.http_port=0',
+    ],
     { RS_CONFIG_FILE: file, RS_DB_PASSWORD: database.password },
   );
   apps.push(app);
@@ -180,7 +186,7 @@ describe('drop-in configuration', () => {
   it("starts from the Rust server's documented config file, unchanged", async () => {
     const app = await AppProcess.start([], { RS_CONFIG_FILE: rustExampleConfig, RS_DB_PASSWORD: 'banana' });
     apps.push(app);
-    expect(app.ports).toEqual({ tcp: 15_000, websocket: 15_001, metrics: 8_001 });
+    expect(app.ports).toEqual({ tcp: 15_000, websocket: 15_001, metrics: 8_001, http: 15_002 });
     const ready = await fetch(`http://127.0.0.1:${app.ports.metrics}/readyz`);
     expect(ready.status).toBe(200);
     expect(app.logs.find((line) => line.msg === 'faf-replay-server listening')?.['mode']).toBe('faf');

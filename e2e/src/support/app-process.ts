@@ -27,6 +27,8 @@ export interface AppPorts {
   readonly tcp: number;
   readonly websocket: number;
   readonly metrics: number;
+  /** The HTTP API's port, when it is on. */
+  readonly http?: number;
 }
 
 /** Flags for a quick test server: any free ports, a short delay and grace, JSON logs. */
@@ -35,6 +37,7 @@ export function testFlags(dataDir: string): string[] {
     '--server.port=0',
     '--server.websocket_port=0',
     '--server.prometheus_port=0',
+    '--server.http_port=0',
     '--server.linger_s=0.05',
     `--storage.vault_path=${join(dataDir, 'vault')}`,
     `--storage.spool_path=${join(dataDir, 'spool')}`,
@@ -201,6 +204,7 @@ export class AppProcess {
         tcp: line['tcpPort'] as number,
         websocket: line['websocketPort'] as number,
         metrics: line['metricsPort'] as number,
+        ...(typeof line['httpPort'] === 'number' ? { http: line['httpPort'] } : {}),
       };
     }
     this.#wakeAll();

@@ -99,13 +99,17 @@ describe('HttpApiServer: live games and the delayed stream', () => {
     expectSameBytes(await bytesOf(fromOffset), example.subarray(1000));
   });
 
-  it('refuses an offset past the servable bytes, and answers 404 for a game it does not have', async () => {
+  it('holds a stream ahead of the servable bytes open until they come, and answers 404 for a game it does not have', async () => {
     const h = await start();
     h.play(8n, example);
     await h.core.clock.advance(seconds(301));
-    const beyond = await h.fetch(`/api/v1/games/8/stream?offset=${example.length + 1}`);
-    expect(beyond.status).toBe(416);
-    expect(await beyond.json()).toMatchObject({ error: 'offset_beyond_stream', length: example.length });
+    const ahead = new AbortController();
+    const beyond = await h.fetch(`/api/v1/games/8/stream?offset=${example.length + 1}`, {
+      signal: ahead.signal,
+    });
+    expect(beyond.status).toBe(200);
+    expect(beyond.headers.get('x-stream-offset')).toBe(String(example.length + 1));
+    ahead.abort();
     expect((await h.fetch('/api/v1/games/9/stream')).status).toBe(404);
     expect((await h.fetch('/api/v1/games/9')).status).toBe(404);
     expect((await h.fetch('/api/v1/games/99999999999999999999/stream')).status).toBe(404);

@@ -42,13 +42,15 @@ async function serveStream(
   const early = tooEarly(context, snapshot, stream, reply);
   if (early !== undefined) return early;
   const offset = request.query.offset ?? 0;
-  if (offset > stream.length) {
+  // Ahead of what is servable, a live game's stream waits for the bytes to come (as a WebSocket
+  // reader's does); only past the end of a finished stream is there nothing to wait for.
+  if (stream.finished && offset > stream.length) {
     return reply
       .code(416)
       .header('cache-control', 'no-store')
       .send({
         error: 'offset_beyond_stream',
-        message: `offset ${offset} is past the ${stream.length} servable bytes`,
+        message: `offset ${offset} is past the end of the stream (${stream.length} bytes)`,
         length: stream.length,
       });
   }

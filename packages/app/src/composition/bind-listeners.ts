@@ -5,7 +5,9 @@ import {
   WebSocketListener,
   openFileLimit,
 } from '@faf-replay/adapter-tcp';
-import type { ByteConnection, Logger } from '@faf-replay/core';
+import type { ByteConnection, Clock, Logger } from '@faf-replay/core';
+import type { HttpApiServer } from '@faf-replay/adapter-http';
+import { httpApi } from './http-api.js';
 import type { Config } from '../config/config-schema.js';
 import { effectiveMaxConnections } from '../config/max-connections.js';
 import type { NamedListener } from '../replay-server.js';
@@ -13,10 +15,15 @@ import type { Composition, Resolve } from './composition.js';
 import { ms } from './milliseconds.js';
 import { tokens } from './tokens.js';
 
-/** The replay ports (raw TCP, WebSocket) as one list, sharing one connection limit. */
+/** The ports (raw TCP, WebSocket, the HTTP API) as one list; the replay ports share one connection limit. */
 export function bindListeners(composition: Composition, config: Config): void {
   composition.bind(tokens.connectionLimit, (resolve) => connectionLimit(config, resolve));
-  composition.bind(tokens.listeners, (resolve) => replayListeners(config, resolve));
+  composition.bind(tokens.http, (resolve) => httpApi(config, resolve));
+  composition.bind(tokens.listeners, (resolve) => {
+    const http = resolve(tokens.http);
+    const listeners = replayListeners(config, resolve);
+    return http === undefined ? listeners : [...listeners, { name: 'http', listener: http }];
+  });
 }
 
 function connectionLimit(config: Config, resolve: Resolve): ConnectionLimit {
@@ -63,12 +70,23 @@ function replayListeners(config: Config, resolve: Resolve): readonly NamedListen
         ...(server.websocket_allowed_origins === null
           ? {}
           : { allowedOrigins: server.websocket_allowed_origins }),
+        ...webSocketTokens(resolve(tokens.http), resolve(tokens.clock)),
       },
       accept,
     );
     listeners.push({ name: 'websocket', listener: webSocket });
   }
   return listeners;
+}
+
+/** With `http.token_secret`, the WebSocket port asks for the same signed tokens as the HTTP API. */
+function webSocketTokens(
+  http: HttpApiServer | undefined,
+  clock: Clock,
+): { authorize?: (request: { url: string; headers: { authorization?: string | undefined } }) => boolean } {
+  const tokens = http?.tokens;
+  if (tokens === undefined) return {};
+  return { authorize: ({ url, headers }) => tokens.authorizes(url, headers.authorization, clock.now()) };
 }
 
 function listenerFault(logger: Logger, error: Error, context: string): void {

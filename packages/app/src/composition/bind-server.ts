@@ -39,7 +39,10 @@ function replayServer(config: Config, resolve: Resolve): ReplayServer {
       await mode.start();
       void warnOfUnreadableSpoolFiles(spool, logger);
     },
-    closeResources: () => mode.close(),
+    closeResources: async () => {
+      await mode.close();
+      await resolve(tokens.logStore)?.close();
+    },
     describe: { mode: config.mode, vault: config.storage.vault_path, delayS: config.replay.delay_s },
   });
 }

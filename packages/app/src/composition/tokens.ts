@@ -1,6 +1,7 @@
-import type { FileReplaySpool, VaultArchive } from '@faf-replay/adapter-fs';
+import type { FileReplayLogStore, FileReplaySpool, VaultArchive } from '@faf-replay/adapter-fs';
+import type { HttpApiServer } from '@faf-replay/adapter-http';
 import type { ConnectionLimit } from '@faf-replay/adapter-tcp';
-import type { Clock, Logger, ReplayLogStore, ReplayService } from '@faf-replay/core';
+import type { Clock, Logger, ReplayService } from '@faf-replay/core';
 import type { Config } from '../config/config-schema.js';
 import type { ConnectionTracker } from '../connection-tracker.js';
 import type { OpsServer } from '../http/ops-server.js';
@@ -27,11 +28,12 @@ export const tokens = Object.freeze({
   events: token<PrometheusEvents>('PrometheusEvents'),
   archive: token<VaultArchive>('VaultArchive'),
   spool: token<FileReplaySpool>('FileReplaySpool'),
-  logStore: token<ReplayLogStore | undefined>('ReplayLogStore'),
+  logStore: token<FileReplayLogStore | undefined>('FileReplayLogStore'),
   mode: token<ModeParts>('ModeParts'),
   service: token<ReplayService>('ReplayService'),
   tracker: token<ConnectionTracker>('ConnectionTracker'),
   connectionLimit: token<ConnectionLimit>('ConnectionLimit'),
+  http: token<HttpApiServer | undefined>('HttpApiServer'),
   listeners: token<readonly NamedListener[]>('Listeners'),
   ops: token<OpsServer | undefined>('OpsServer'),
   replayServer: token<ReplayServer>('ReplayServer'),

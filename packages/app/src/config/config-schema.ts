@@ -21,6 +21,8 @@ export const configSchema = z
         websocket_port: port.nullable().default(15_001),
         /** HTTP port of /metrics, /healthz and /readyz; null disables it. */
         prometheus_port: port.nullable().default(8_001),
+        /** ours: the public HTTP port (live games, the delayed stream, segments, downloads, the page); null disables it. */
+        http_port: port.nullable().default(15_002),
         /** Accepted for compatibility with the Rust config; one event loop serves everything. */
         worker_threads: z.number().int().positive().default(8),
         connection_accept_timeout_s: seconds.default(21_600),
@@ -76,6 +78,14 @@ export const configSchema = z
         max_concurrent_saves: z.number().int().positive().default(2),
         /** ours: where replays that could not be saved before shutdown wait for the next start. */
         spool_path: z.string().min(1).optional(),
+        /**
+         * ours: where live games' bytes are kept as they arrive (one directory per game), so that a
+         * crash or kill -9 loses at most the last fsync interval; default beside the vault. null:
+         * in memory only (nothing survives the process).
+         */
+        live_path: z.string().min(1).nullable().optional(),
+        /** ours: how often the live logs are written and fsync'ed. */
+        fsync_interval_s: seconds.default(1),
         /** ours: how often replays left in the spool are tried again. */
         spool_retry_interval_s: seconds.default(60),
         /** ours: the bound of every storage call (a vault that never answers does not hold the process). */
@@ -104,6 +114,28 @@ export const configSchema = z
         max_stream_bytes: positiveInt.default(256 * mebibyte),
         /** ours: how many ended game ids are remembered, to refuse a writer re-creating one. */
         remembered_ended_replays: positiveInt.default(100_000),
+      })
+      .strict(),
+    http: z
+      .object({
+        /**
+         * ours: with a secret, stream, segment, download and WebSocket requests need a signed token
+         * (HMAC-SHA256 over the path and the time it was issued, as FAF's user service issues them);
+         * normally from the RS_HTTP_TOKEN_SECRET environment variable. null: everything is open.
+         */
+        token_secret: z.string().min(16).nullable().default(null),
+        /** ours: how long a token is good for after it was issued. */
+        token_lifetime_s: seconds.default(300),
+        /** ours: where the vault is served from (a CDN, FAF's content server): downloads redirect there. */
+        download_base_url: z.url().nullable().default(null),
+        /** ours: requests one address may make per minute; 0 turns the limit off (behind a CDN that limits). */
+        rate_limit_per_minute: z.number().int().nonnegative().default(600),
+        /** ours: take client addresses from X-Forwarded-For (behind a proxy or CDN). */
+        trust_proxy: z.boolean().default(false),
+        /** ours: how long an ended game stays listed, with its download link. */
+        ended_retention_s: z.number().nonnegative().default(600),
+        /** ours: the public `host:port` of the TCP replay port, for the page's gpgnet:// lines. */
+        watch_address: z.string().min(1).nullable().default(null),
       })
       .strict(),
     log: z
@@ -135,7 +167,14 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 type ParsedConfig = z.output<typeof configSchema>;
 
-/** The validated, frozen configuration (storage.spool_path resolved). */
+/** The validated, frozen configuration (storage.spool_path and live_path resolved). */
 export type Config = Readonly<
-  Omit<ParsedConfig, 'storage'> & { storage: Readonly<ParsedConfig['storage'] & { spool_path: string }> }
+  Omit<ParsedConfig, 'storage'> & {
+    storage: Readonly<
+      Omit<ParsedConfig['storage'], 'spool_path' | 'live_path'> & {
+        spool_path: string;
+        live_path: string | null;
+      }
+    >;
+  }
 >;

@@ -71,7 +71,14 @@ function validate(tree: Tree, file: string | undefined): Config {
   }
   const config = parsed.data;
   const spoolPath = config.storage.spool_path ?? join(dirname(config.storage.vault_path), 'spool');
-  return deepFreeze({ ...config, storage: { ...config.storage, spool_path: spoolPath } });
+  const livePath =
+    config.storage.live_path === undefined
+      ? join(dirname(config.storage.vault_path), 'live')
+      : config.storage.live_path;
+  return deepFreeze({
+    ...config,
+    storage: { ...config.storage, spool_path: spoolPath, live_path: livePath },
+  });
 }
 
 /**

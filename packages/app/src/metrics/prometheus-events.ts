@@ -96,6 +96,12 @@ export class PrometheusEvents implements ServerEvents {
     help: 'Replays that could not be saved before shutdown and were kept in the spool.',
     registers: [this.registry],
   });
+  readonly #liveLogFaults = new Counter({
+    name: 'replayserver_live_log_faults_total',
+    help: "Faults of live games' logs under storage.live_path, by kind (io: a write retried; dropped: the journal given up, the game goes on in memory; corrupt: a recovery stopped early).",
+    labelNames: ['fault'] as const,
+    registers: [this.registry],
+  });
   readonly #recoveredReplays = new Counter({
     name: 'replayserver_recovered_replays_total',
     help: 'Games that a previous process left live, taken over from their log at start and finished.',
@@ -133,6 +139,7 @@ export class PrometheusEvents implements ServerEvents {
     }
     for (const reason of refusalReasons) this.#refusedConnections.inc({ reason }, 0);
     for (const operation of databaseOperations) this.#databaseErrors.inc({ operation }, 0);
+    for (const fault of ['io', 'dropped', 'corrupt']) this.#liveLogFaults.inc({ fault }, 0);
     this.#runningReplays.set(0);
     this.#pendingStatsUpdates.set(0);
     this.#databaseReachable.set(0);
@@ -147,6 +154,11 @@ export class PrometheusEvents implements ServerEvents {
   connectionRefused(reason: RefusalReason = 'max_connections'): void {
     this.#refusedConnections.inc({ reason });
   }
+  /** A live game's log failed (`storage.live_path`): the game goes on in memory. */
+  liveLogFault(fault: string): void {
+    this.#liveLogFaults.inc({ fault });
+  }
+
   /** Where the pending-updates gauge reads its value at each scrape. */
   readPendingStatsUpdatesFrom(source: () => number): void {
     this.#pendingStatsSource = source;

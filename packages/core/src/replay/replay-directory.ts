@@ -146,7 +146,10 @@ export class ReplayDirectory implements GameDirectory {
     this.#replays.set(gameId, replay);
     this.#changed.notify();
     void replay.ended.then(
-      () => this.#forget(gameId, replay.saveResult !== 'empty'),
+      () => {
+        this.#forget(gameId, replay.saveResult !== 'empty');
+        void replay.release();
+      },
       (error: unknown) => {
         this.#deps.logger.error({ err: error, replayId: String(gameId) }, `Replay ${gameId} failed`);
         this.#forget(gameId, true);

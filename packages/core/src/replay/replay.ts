@@ -62,6 +62,8 @@ export class Replay {
   #writersSeen = 0;
   #readersSeen = 0;
   #saveReport: SaveReport | undefined;
+  #stored = false;
+  #released = false;
 
   constructor(
     gameId: GameId,
@@ -158,6 +160,15 @@ export class Replay {
     this.#readersSeen++;
     this.#deps.events.readersChanged(this.gameId, this.#readers.size);
     return this.#serveReader(accepted.connection, fromOffset);
+  }
+
+  /**
+   * The directory no longer serves this ended replay: its log may go once the replay is stored
+   * (a replay neither saved nor spooled keeps its log, which the next start recovers).
+   */
+  async release(): Promise<void> {
+    this.#released = true;
+    if (this.#stored) await this.#removeLog();
   }
 
   /** Cuts the replay short: writers are closed, readers stop; it saves what it has. */
@@ -318,7 +329,11 @@ export class Replay {
         body: () => canonical.read(headerLength),
         bodyLength: canonical.length - headerLength,
         ticks: ticks.status === 'ok' ? ticks.ticks : null,
-        stored: () => void this.#removeLog(),
+        stored: () => {
+          this.#stored = true;
+          // Readers still draining read from the log: it goes once the replay was let go.
+          if (this.#released) void this.#removeLog();
+        },
       },
       this.#cut.signal,
       this.#log,

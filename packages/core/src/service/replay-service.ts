@@ -91,11 +91,13 @@ export class CoreReplayService implements ReplayService {
   readonly #handler: ConnectionHandler;
   readonly #spoolRecovery: SpoolRecovery;
   readonly #stopBackground = new AbortController();
+  readonly #logger: Logger;
   #background: Promise<void> = Promise.resolve();
 
   constructor(ports: ReplayServicePorts, settings: ReplayServiceSettings) {
     const { clock, logger, events } = ports;
     this.#settings = settings;
+    this.#logger = logger;
     this.#logStore = ports.logStore ?? new MemoryReplayLogStore();
     this.#saver = saverOf(ports, settings);
     this.directory = new ReplayDirectory(
@@ -133,9 +135,17 @@ export class CoreReplayService implements ReplayService {
   async start(): Promise<{ readonly recoveredGames: number }> {
     let recoveredGames = 0;
     const hotBytes = this.#settings.replay.merge.comparisonDistanceBytes;
-    for await (const recovered of this.#logStore.recover({ hotBytes })) {
-      this.directory.adopt(recovered);
-      recoveredGames++;
+    try {
+      for await (const recovered of this.#logStore.recover({ hotBytes })) {
+        this.directory.adopt(recovered);
+        recoveredGames++;
+      }
+    } catch (error) {
+      // New games must still be served (in memory, if their logs fail too): never refuse to start.
+      this.#logger.error(
+        { err: error },
+        'Could not recover the live games a previous process left; serving anyway',
+      );
     }
     this.#background = this.#spoolRecovery.recoverUntilEmpty(
       this.#settings.spoolRetryMs,

@@ -32,6 +32,7 @@ export async function startInProcessServer(flags: readonly string[] = []): Promi
       '--server.port=0',
       '--server.websocket_port=null',
       '--server.prometheus_port=null',
+      '--server.http_port=null',
       '--server.linger_s=0.05',
       '--server.shutdown_timeout_s=5',
       `--storage.vault_path=${vaultPath}`,

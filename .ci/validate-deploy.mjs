@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { checkKubernetes } from './validate-kubernetes.mjs';
+import { checkKubernetes, checkRollingOverlay } from './validate-kubernetes.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const deployDir = join(root, 'deploy');
@@ -39,6 +39,11 @@ checkKubernetes(join(deployDir, 'kubernetes'), {
   documents,
   defaults,
   defaultPorts,
+  loadServerConfig: checkServerConfig,
+});
+checkRollingOverlay(join(deployDir, 'kubernetes-rolling'), {
+  check,
+  documents,
   loadServerConfig: checkServerConfig,
 });
 const dockerfile = readFileSync(join(deployDir, 'Dockerfile'), 'utf8');

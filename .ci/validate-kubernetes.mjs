@@ -202,3 +202,45 @@ export function parseQuantity(text) {
   };
   return Number(match[1]) * (units[match[2]] ?? 1);
 }
+
+/**
+ * deploy/kubernetes-rolling: the overlay for rolling updates that cut no game. Its config drains
+ * on SIGTERM, its Deployment surges without going unavailable, shares a ReadWriteMany volume, and
+ * gives the drain, the shutdown and the cut grace time before SIGKILL.
+ */
+export function checkRollingOverlay(dir, { check, documents, loadServerConfig }) {
+  const where = 'deploy/kubernetes-rolling';
+  const kustomization = documents.get(`${where}/kustomization.yaml`)?.[0];
+  if (kustomization === undefined) return void check(false, `${where}: no kustomization.yaml`);
+  for (const file of kustomization.resources ?? [])
+    check(existsSync(join(dir, file)), `${where}: ${file} does not exist`);
+  const config = loadServerConfig(readFileSync(join(dir, 'config.yml'), 'utf8'), `${where}/config.yml`);
+  const server = config?.server;
+  check(
+    server !== undefined && server.drain_timeout_s > 0,
+    `${where}/config.yml: server.drain_timeout_s must be > 0`,
+  );
+  const deployment = (documents.get(`${where}/deployment.yaml`) ?? []).find(
+    (doc) => doc.kind === 'Deployment',
+  );
+  if (deployment === undefined) return void check(false, `${where}: no Deployment`);
+  const rolling = deployment.spec?.strategy?.rollingUpdate ?? {};
+  check(
+    rolling.maxSurge === 1 && rolling.maxUnavailable === 0,
+    `${where}: the Deployment must surge (maxSurge 1, maxUnavailable 0)`,
+  );
+  const grace = deployment.spec?.template?.spec?.terminationGracePeriodSeconds ?? 0;
+  const needed =
+    (server?.drain_timeout_s ?? 0) + (server?.shutdown_timeout_s ?? 0) + (server?.shutdown_cut_grace_s ?? 0);
+  check(
+    grace > needed,
+    `${where}: terminationGracePeriodSeconds ${grace} must exceed drain + shutdown + cut grace (${needed} s)`,
+  );
+  const claim = (documents.get(`${where}/volume.yaml`) ?? []).find(
+    (doc) => doc.kind === 'PersistentVolumeClaim',
+  );
+  check(
+    claim?.spec?.accessModes?.includes('ReadWriteMany') === true,
+    `${where}: the shared volume must be ReadWriteMany`,
+  );
+}

@@ -130,6 +130,21 @@ describe.runIf(testDb.available)(suiteTitle('FAF mode against a real database', 
     expect(firstDifference(saved.replay, example)).toBe(-1);
     expect(saved.replay.length).toBe(example.length);
     await statsBecome(app, dataDir, 2000, { replay_ticks: 1_928, replay_available: 1 });
+    expect(app.logsMatching(`Database ${db.config.name} at ${db.config.host} is reachable`)).toHaveLength(1);
+    expect(await app.metrics()).toContain('replayserver_database_reachable 1');
+  });
+
+  it('finds a wrong password at start, says so, and serves anyway', async () => {
+    const db = requireDatabase(testDb);
+    const dataDir = tempDataDir();
+    const app = await startFafApp(dataDir, { ...db.config, password: 'not-the-password' });
+    const refused = app.logsMatching('is NOT reachable');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.['database']).toBe(db.config.name);
+    expect(await app.metrics()).toContain('replayserver_database_reachable 0');
+    await writeGame(app.tcp, { gameId: 1071, stream: example });
+    const saved = await readFafReplay(await waitForSavedFile(dataDir, 1071n));
+    expect(saved.json['metadata_origin']).toBe('scfa-header');
   });
 
   it('saves a coop-style game without player rows with empty teams', async () => {

@@ -81,7 +81,7 @@ export function withInput(connection: ByteConnection, input: PendingInput): Byte
     readFrom: connection.readFrom,
     receive: (receiver) => input.receive(receiver),
     write: (bytes) => connection.write(bytes),
-    end: () => connection.end(),
+    end: (options) => connection.end(options),
     destroy: () => connection.destroy(),
   };
 }

@@ -365,3 +365,29 @@ describe('Replay readers that resume', () => {
     });
   });
 });
+
+describe('Replay limits', () => {
+  it('ends a writer past replay.max_stream_bytes, logs why, and keeps what it sent up to the cap', async () => {
+    // TIMELINE (cap 30,000 bytes, grace 1 s): a writer sends all 43,544 bytes of example at once
+    const h = new CoreHarness({ settings: { maxStreamBytes: 30_000, graceMs: seconds(1) } });
+    const writer = h.connect('P/19/foo\0');
+    writer.client.send(example);
+    await h.clock.advance(seconds(5));
+    expect(writer.client.closedBy).toBe('ended');
+    expect(h.logger.find('stream longer than replay.max_stream_bytes (30000 bytes)')).toHaveLength(1);
+    expectSameBytes(savedBytes(h, 19n), example.subarray(0, 30_000));
+    expect(h.events.bytesIn).toBe(30_000);
+  });
+
+  it('closes readers at once at shutdown: no linger', async () => {
+    const h = new CoreHarness({ settings: { delayMs: seconds(1) } });
+    const writer = h.connect('P/20/foo\0');
+    writer.client.send(example.subarray(0, 10_000));
+    await settle();
+    const reader = h.connect('G/20/foo\0');
+    await h.clock.advance(seconds(2));
+    await h.directory.cutAll();
+    expect(reader.client.closedBy).toBe('ended');
+    expect(reader.client.lingerSkipped).toBe(true);
+  });
+});

@@ -6,7 +6,6 @@ import { inspectCommand } from './commands/inspect-command.js';
 import { packCommand } from './commands/pack-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
-import { serveCommand } from '@faf-replay/app';
 
 const usage = `Usage: faf-replay <command> [options]
        faf-replay [--config file.yml] [--section.key=value ...]   (serve: the server)
@@ -76,6 +75,15 @@ function help(argv: readonly string[], env: NodeJS.ProcessEnv, output: CliOutput
   const subcommand = commands.get(command);
   if (subcommand === undefined) return unknownCommand(command, output);
   return subcommand(['--help'], { ...output, env });
+}
+
+/**
+ * The server, loaded only to serve: the app (fastify, mysql2, pino) takes about a second of CPU
+ * to load, which the client tools and `--version` need not wait for.
+ */
+async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const app = await import('@faf-replay/app');
+  return app.serveCommand(argv, env);
 }
 
 function unknownCommand(command: string, output: CliOutput): Promise<number> {

@@ -1,3 +1,4 @@
+import { readVersions, versionText } from './cli-version.js';
 import type { Command, TextOutput } from './commands/command-context.js';
 import { extractCommand } from './commands/extract-command.js';
 import { gamesCommand } from './commands/games-command.js';
@@ -5,9 +6,9 @@ import { inspectCommand } from './commands/inspect-command.js';
 import { packCommand } from './commands/pack-command.js';
 import { simulateCommand } from './commands/simulate-command.js';
 import { watchCommand } from './commands/watch-command.js';
-import { serveCommand } from '@faf-replay/app';
 
 const usage = `Usage: faf-replay <command> [options]
+       faf-replay [--config file.yml] [--section.key=value ...]   (serve: the server)
 
 Commands:
   serve     run the replay server (the default)
@@ -17,8 +18,10 @@ Commands:
   watch     save a live game from a server, as a watcher does (TCP, WebSocket or HTTP)
   games     list the live games of a server's HTTP API
   simulate  play recorded games against a server as writers, with readers that verify
+  help      this list; "faf-replay help <command>" shows a command's options
+  version   the version (also --version, -V)
 
-Run "faf-replay <command> --help" for a command's options.`;
+Run "faf-replay help <command>" (or "faf-replay <command> --help") for a command's options.`;
 
 const commands: ReadonlyMap<string, Command> = new Map([
   ['inspect', inspectCommand],
@@ -28,6 +31,9 @@ const commands: ReadonlyMap<string, Command> = new Map([
   ['games', gamesCommand],
   ['simulate', simulateCommand],
 ]);
+
+const helpWords: ReadonlySet<string> = new Set(['help', '--help', '-h']);
+const versionWords: ReadonlySet<string> = new Set(['version', '--version', '-V']);
 
 /** Where the CLI writes; the process's streams unless a test gives its own. */
 export interface CliOutput {
@@ -44,16 +50,45 @@ export async function runCli(
   // `pnpm start -- --flag` passes its `--` along (npm drops it): it separates nothing here.
   const args = argv[0] === '--' ? argv.slice(1) : argv;
   const [command, ...rest] = args;
-  if (command === undefined || command.startsWith('--')) return serveCommand(args, env);
-  if (command === 'serve') return serveCommand(rest, env);
-  if (command === 'help' || command === '-h') {
-    output.stdout.write(`${usage}\n`);
+  // The server's flags go without a command: `faf-replay --config file.yml` serves.
+  if (command === undefined) return serveCommand(args, env);
+  if (helpWords.has(command)) return help(rest, env, output);
+  if (versionWords.has(command)) {
+    output.stdout.write(`${versionText(readVersions())}\n`);
     return 0;
   }
+  if (command.startsWith('--')) return serveCommand(args, env);
+  if (command === 'serve') return serveCommand(rest, env);
   const subcommand = commands.get(command);
   if (subcommand !== undefined) return runInterruptible(subcommand, rest, env, output);
+  return unknownCommand(command, output);
+}
+
+/** `faf-replay help [command]`: the list of commands, or one command's own help. */
+function help(argv: readonly string[], env: NodeJS.ProcessEnv, output: CliOutput): Promise<number> {
+  const [command] = argv;
+  if (command === undefined || helpWords.has(command) || versionWords.has(command)) {
+    output.stdout.write(`${usage}\n`);
+    return Promise.resolve(0);
+  }
+  if (command === 'serve') return serveCommand(['--help'], env);
+  const subcommand = commands.get(command);
+  if (subcommand === undefined) return unknownCommand(command, output);
+  return subcommand(['--help'], { ...output, env });
+}
+
+/**
+ * The server, loaded only to serve: the app (fastify, mysql2, pino) takes about a second of CPU
+ * to load, which the client tools and `--version` need not wait for.
+ */
+async function serveCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const app = await import('@faf-replay/app');
+  return app.serveCommand(argv, env);
+}
+
+function unknownCommand(command: string, output: CliOutput): Promise<number> {
   output.stderr.write(`faf-replay: unknown command "${command}"\n\n${usage}\n`);
-  return 2;
+  return Promise.resolve(2);
 }
 
 /** The first Ctrl-C asks the command to stop and report; a second one ends the process as usual. */

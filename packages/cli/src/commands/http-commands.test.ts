@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,9 +44,24 @@ describe('faf-replay watch over HTTP', () => {
   it('takes the base URL and a game id, and says when the game is not running', async () => {
     const h = (harness = await HttpHarness.start());
     const context = capturedContext();
-    const code = await watchCommand([h.base, '41', '-o', outputPath(), '--quiet'], context);
+    const out = outputPath();
+    const code = await watchCommand([h.base, '41', '-o', out, '--quiet'], context);
     expect(code).toBe(1);
     expect(context.stderr.text).toContain('/api/v1/games/41/stream refused: 404: game 41 is not live here');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('leaves no file when the server cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const out = outputPath();
+    const context = capturedContext();
+    const url = `http://127.0.0.1:${port}/api/v1/games/7/stream`;
+    expect(await watchCommand([url, '-o', out, '--quiet'], context)).toBe(1);
+    expect(context.stderr.text).toBe(`faf-replay watch: cannot reach ${url}: ECONNREFUSED\n`);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

@@ -106,17 +106,42 @@ describe('faf-replay watch', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('exits 1 when the server cannot be reached', async () => {
+  it('exits 1 and leaves no file when the server cannot be reached', async () => {
     const { server, address } = await fakeServer(() => undefined);
     await new Promise((resolve) => server.close(resolve));
+    const out = outputPath();
     const context = capturedContext();
-    expect(await watchCommand([address, '1', '-o', outputPath()], context)).toBe(1);
+    expect(await watchCommand([address, '1', '-o', out], context)).toBe(1);
     expect(context.stderr.text).toContain(
       `faf-replay watch: cannot connect to ${address}: connection refused`,
     );
+    expect(existsSync(out)).toBe(false);
   });
 
-  it('exits 1 and keeps what came when the connection breaks', async () => {
+  it('exits 1 and leaves no file when the server cuts the connection before any byte', async () => {
+    const { server, address } = await fakeServer((socket) => {
+      socket.once('data', () => socket.resetAndDestroy());
+    });
+    const out = outputPath();
+    const context = capturedContext();
+    expect(await watchCommand([address, '1', '-o', out, '--quiet'], context)).toBe(1);
+    await new Promise((resolve) => server.close(resolve));
+    expect(context.stderr.text).toBe(
+      'faf-replay watch: the connection broke before any byte came (the connection was reset); no file written\n',
+    );
+    expect([context.stdout.text, existsSync(out)]).toEqual(['', false]);
+  });
+
+  it('leaves an existing file whole under --force when the game is not running', async () => {
+    const out = outputPath();
+    writeFileSync(out, 'mine');
+    const context = capturedContext();
+    expect(await watchCommand([running.tcpAddress, '43', '-o', out, '--force', '--quiet'], context)).toBe(1);
+    expect(context.stderr.text).toContain('the server sent nothing: game 43 is not running');
+    expect(readFileSync(out, 'utf8')).toBe('mine');
+  });
+
+  it('exits 1 and keeps what came, saying so, when the connection breaks', async () => {
     const { server, address } = await fakeServer((socket) => {
       socket.once('data', () => socket.write(example.subarray(0, 5_000), () => socket.resetAndDestroy()));
     });
@@ -124,8 +149,24 @@ describe('faf-replay watch', () => {
     const context = capturedContext();
     expect(await watchCommand([address, '1', '-o', out, '--quiet'], context)).toBe(1);
     await new Promise((resolve) => server.close(resolve));
-    expect(context.stderr.text).toContain('the connection broke (the connection was reset)');
+    expect(context.stderr.text).toBe(
+      'faf-replay watch: the connection broke (the connection was reset); ' +
+        `kept the 5,000 bytes that came in ${out}\n`,
+    );
+    expect(context.stdout.text).toContain(`saved ${out}: 5,000 bytes`);
     expect(readFileSync(out).length).toBe(5_000);
+  });
+
+  it('stops reading at a failed write, says what failed, and leaves a device in place', async () => {
+    // The fake server never closes: only the failed write can end the watch.
+    const { server, address } = await fakeServer((socket) => {
+      socket.once('data', () => socket.write(example.subarray(0, 3_000)));
+    });
+    const context = capturedContext();
+    expect(await watchCommand([address, '1', '-o', '/dev/full', '--force', '--quiet'], context)).toBe(1);
+    server.close();
+    expect(context.stderr.text).toMatch(/^faf-replay watch: cannot write \/dev\/full: .*ENOSPC/);
+    expect(existsSync('/dev/full')).toBe(true);
   });
 
   it('stops on Ctrl-C with exit 130, keeping what came', async () => {
@@ -141,6 +182,31 @@ describe('faf-replay watch', () => {
     expect(await watching).toBe(130);
     server.close();
     expect(context.stdout.text).toContain(`saved ${out}: 3,000 bytes`);
+  });
+
+  it('stops on Ctrl-C before any byte with exit 130, leaving no file', async () => {
+    let connected: () => void = () => undefined;
+    const reading = new Promise<void>((resolve) => (connected = resolve));
+    const { server, address } = await fakeServer((socket) => socket.once('data', connected));
+    const out = outputPath();
+    const interrupt = new AbortController();
+    const context = capturedContext({ signal: interrupt.signal });
+    const watching = watchCommand([address, '1', '-o', out, '--quiet'], context);
+    await reading;
+    interrupt.abort();
+    expect(await watching).toBe(130);
+    server.close();
+    expect(context.stderr.text).toBe('faf-replay watch: interrupted before any byte came; no file written\n');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an output directory that does not exist before connecting', async () => {
+    const out = join(outputPath(), 'missing', 'watched.scfareplay');
+    const context = capturedContext();
+    expect(await watchCommand(['127.0.0.1:1', '1', '-o', out], context)).toBe(1);
+    expect(context.stderr.text).toBe(
+      `faf-replay watch: cannot write ${out}: no such directory ${join(out, '..')}\n`,
+    );
   });
 
   it('refuses to overwrite, and bad arguments', async () => {

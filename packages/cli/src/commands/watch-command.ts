@@ -1,17 +1,16 @@
-import { rm } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { formatServerAddress, parseServerAddress, readGame, ReceivedStream } from '@faf-replay/client';
 import type { ReadResult, ServerAddress } from '@faf-replay/client';
 import type { GameId } from '@faf-replay/core';
 import { CliError, usageError } from './cli-error.js';
-import { exitCodes } from './command-context.js';
 import type { CommandContext } from './command-context.js';
-import { openOutputFile } from './output-file.js';
+import { LazyOutputFile } from './lazy-output-file.js';
+import { checkOutputFile } from './output-file.js';
 import { parseGameId } from './parse-game-id.js';
 import { ProgressLine } from './progress-line.js';
 import { parseCommandLine, positionalsOf, runCommand } from './run-command.js';
 import { httpStreamUrl, watchOverHttp } from './watch-http.js';
-import { watchProgressText, watchSummary } from './watch-report.js';
+import { watchOutcome } from './watch-outcome.js';
+import { watchProgressText } from './watch-report.js';
 
 const usage = `Usage: faf-replay watch <host:port|ws://host:port> <gameId> -o <file.scfareplay> [options]
        faf-replay watch <http(s)://host:15002/api/v1/games/<gameId>/stream> -o <file.scfareplay> [options]
@@ -73,19 +72,37 @@ export function watchCommand(argv: readonly string[], context: CommandContext): 
       name: values.name,
       waitMs: secondsOption('--wait', values.wait) * 1000,
     };
-    const progress = values.quiet === true ? null : new ProgressLine(context.stderr);
-    const startedMs = performance.now();
-    const file = await openOutputFile(plan.output, values.force === true);
-    const result = await watchToFile(plan, file, progress, context.signal).finally(() => file.close());
-    progress?.done();
-    return finish(plan, result, performance.now() - startedMs, context);
+    return watchOverTcp(plan, { force: values.force === true, quiet: values.quiet === true }, context);
   });
+}
+
+async function watchOverTcp(
+  plan: WatchPlan,
+  flags: { readonly force: boolean; readonly quiet: boolean },
+  context: CommandContext,
+): Promise<number> {
+  await checkOutputFile(plan.output, flags.force);
+  const progress = flags.quiet ? null : new ProgressLine(context.stderr);
+  const file = new LazyOutputFile(plan.output, flags.force);
+  const startedMs = performance.now();
+  const result = await watchToFile(plan, file, progress, context.signal).finally(() => file.close());
+  progress?.done();
+  const where = formatServerAddress(plan.address);
+  const notRunning = (): CliError =>
+    new CliError(
+      'GAME_NOT_RUNNING',
+      `the server sent nothing: game ${plan.gameId} is not running on ${where}, or no longer takes readers` +
+        (plan.waitMs > 0 ? '' : ' (--wait <seconds> asks again until it starts)'),
+    );
+  const summary = result.summary ?? new ReceivedStream().finish();
+  const elapsedMs = performance.now() - startedMs;
+  return watchOutcome({ ending: result.ending, file, summary, elapsedMs, notRunning }, context);
 }
 
 /** Reads the game into `file`, asking again for up to `--wait` while it has not started. */
 function watchToFile(
   plan: WatchPlan,
-  file: FileHandle,
+  file: LazyOutputFile,
   progress: ProgressLine | null,
   signal: AbortSignal | undefined,
 ): Promise<ReadResult> {
@@ -93,48 +110,15 @@ function watchToFile(
   return readGame(plan.address, {
     gameId: plan.gameId,
     name: plan.name,
-    signal,
+    signal: signal === undefined ? file.failed : AbortSignal.any([signal, file.failed]),
     track: true,
     retryUntilMs: performance.now() + plan.waitMs,
     retryIntervalMs: RETRY_MS,
     retryUnreachable: true,
     onRetry: () => progress?.update(`game ${plan.gameId} is not on ${where} yet; asking again`),
     onProgress: (received) => progress?.update(watchProgressText(plan, received)),
-    onChunk: async (chunk) => {
-      await file.write(chunk);
-    },
+    onChunk: (chunk) => file.write(chunk),
   });
-}
-
-async function finish(
-  plan: WatchPlan,
-  { ending, summary: received }: ReadResult,
-  elapsedMs: number,
-  context: CommandContext,
-): Promise<number> {
-  const summary = received ?? new ReceivedStream().finish();
-  if (summary.bytes === 0 && ending.kind === 'end') {
-    await rm(plan.output, { force: true });
-    const where = formatServerAddress(plan.address);
-    throw new CliError(
-      'GAME_NOT_RUNNING',
-      `the server sent nothing: game ${plan.gameId} is not running on ${where}, or no longer takes readers` +
-        (plan.waitMs > 0 ? '' : ' (--wait <seconds> asks again until it starts)'),
-    );
-  }
-  context.stdout.write(`${watchSummary(plan.output, summary, elapsedMs)}\n`);
-  if (ending.kind === 'aborted') return exitCodes.interrupted;
-  if (ending.kind === 'failed') {
-    context.stderr.write(`faf-replay watch: the connection broke (${ending.reason}); kept what came\n`);
-    return exitCodes.failed;
-  }
-  if (summary.headerProblem !== null) {
-    context.stderr.write(
-      `faf-replay watch: the server sent no valid replay header: ${summary.headerProblem}\n`,
-    );
-    return exitCodes.failed;
-  }
-  return exitCodes.ok;
 }
 
 function secondsOption(name: string, text: string): number {

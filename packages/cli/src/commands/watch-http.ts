@@ -1,14 +1,13 @@
-import { rm } from 'node:fs/promises';
 import { readHttpStream, ReceivedStream } from '@faf-replay/client';
 import type { HttpStreamResult } from '@faf-replay/client';
 import { CliError, usageError } from './cli-error.js';
-import { exitCodes } from './command-context.js';
 import type { CommandContext } from './command-context.js';
 import { formatBytes, formatClock, formatCount } from './format.js';
-import { openOutputFile } from './output-file.js';
+import { LazyOutputFile } from './lazy-output-file.js';
+import { checkOutputFile } from './output-file.js';
 import { parseGameId } from './parse-game-id.js';
 import { ProgressLine } from './progress-line.js';
-import { watchSummary } from './watch-report.js';
+import { watchOutcome } from './watch-outcome.js';
 
 export interface HttpWatchPlan {
   /** `http(s)://host:port/api/v1/games/<id>/stream`, with its query (a token) kept. */
@@ -42,56 +41,45 @@ export function httpStreamUrl(text: string, gameId: string | undefined): string 
 
 /** `watch http(s)://...`: saves the stream, resuming from its offset after a dropped connection. */
 export async function watchOverHttp(plan: HttpWatchPlan, context: CommandContext): Promise<number> {
+  await checkOutputFile(plan.output, plan.force);
   const progress = plan.quiet ? null : new ProgressLine(context.stderr);
+  const file = new LazyOutputFile(plan.output, plan.force);
   const startedMs = performance.now();
-  const file = await openOutputFile(plan.output, plan.force);
-  let result: HttpStreamResult;
-  try {
-    result = await readHttpStream(plan.url, {
-      signal: context.signal,
-      track: true,
-      retryUntilMs: performance.now() + plan.waitMs,
-      onRetry: (why) => progress?.update(`${plan.url}: ${why}; asking again`),
-      onProgress: (received) =>
-        progress?.update(
-          `${formatBytes(received.bytes)}, ${formatCount(received.ticks)} ticks, game time ${formatClock(received.ticks)}`,
-        ),
-      onChunk: async (chunk) => {
-        await file.write(chunk);
-      },
-    });
-  } finally {
-    await file.close();
-  }
+  const result = await readHttpStream(plan.url, {
+    signal: context.signal === undefined ? file.failed : AbortSignal.any([context.signal, file.failed]),
+    track: true,
+    retryUntilMs: performance.now() + plan.waitMs,
+    onRetry: (why) => progress?.update(`${plan.url}: ${why}; asking again`),
+    onProgress: (received) =>
+      progress?.update(
+        `${formatBytes(received.bytes)}, ${formatCount(received.ticks)} ticks, game time ${formatClock(received.ticks)}`,
+      ),
+    onChunk: (chunk) => file.write(chunk),
+  }).finally(() => file.close());
   progress?.done();
-  return finish(plan, result, performance.now() - startedMs, context);
+  if (file.bytesWritten === 0 && result.refusedStatus !== null) throw refusal(plan, result);
+  const notes = result.resumes > 0 ? [`resumed ${result.resumes} time(s) after a dropped connection`] : [];
+  const notRunning = (): CliError =>
+    new CliError('GAME_NOT_RUNNING', `${plan.url} sent nothing: the stream was empty`);
+  return watchOutcome(
+    {
+      ending: result.ending,
+      file,
+      summary: result.summary ?? new ReceivedStream().finish(),
+      elapsedMs: performance.now() - startedMs,
+      notRunning,
+      notes,
+    },
+    context,
+  );
 }
 
-async function finish(
-  plan: HttpWatchPlan,
-  result: HttpStreamResult,
-  elapsedMs: number,
-  context: CommandContext,
-): Promise<number> {
-  const { ending } = result;
-  const summary = result.summary ?? new ReceivedStream().finish();
-  if (summary.bytes === 0 && result.refusedStatus !== null) {
-    await rm(plan.output, { force: true });
-    const reason = ending.kind === 'failed' ? ending.reason : String(result.refusedStatus);
-    const notRunning =
-      result.refusedStatus === 404 || result.refusedStatus === 410 || result.refusedStatus === 503;
-    throw new CliError(
-      notRunning ? 'GAME_NOT_RUNNING' : 'CONNECTION_FAILED',
-      `${plan.url} refused: ${reason}`,
-    );
-  }
-  context.stdout.write(`${watchSummary(plan.output, summary, elapsedMs)}\n`);
-  if (result.resumes > 0)
-    context.stdout.write(`resumed ${result.resumes} time(s) after a dropped connection\n`);
-  if (ending.kind === 'aborted') return exitCodes.interrupted;
-  if (ending.kind === 'failed') {
-    context.stderr.write(`faf-replay watch: the stream broke (${ending.reason}); kept what came\n`);
-    return exitCodes.failed;
-  }
-  return exitCodes.ok;
+function refusal(plan: HttpWatchPlan, result: HttpStreamResult): CliError {
+  const reason = result.ending.kind === 'failed' ? result.ending.reason : String(result.refusedStatus);
+  const status = result.refusedStatus;
+  const notRunning = status === 404 || status === 410 || status === 503;
+  return new CliError(
+    notRunning ? 'GAME_NOT_RUNNING' : 'CONNECTION_FAILED',
+    `${plan.url} refused: ${reason}`,
+  );
 }

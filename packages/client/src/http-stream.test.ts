@@ -61,6 +61,22 @@ describe('readHttpStream', () => {
     expect(result.summary?.body).toMatchObject({ status: 'ok', ticks: fixtureFacts.example.ticks });
   });
 
+  it('asks again for a chunk its handler failed to take: no gap after the resume', async () => {
+    const { url, offsets } = await scripted([whole, whole]);
+    const chunks: Uint8Array[] = [];
+    let failures = 0;
+    const result = await readHttpStream(url, {
+      onChunk: (chunk) => {
+        if (failures++ === 0) throw new Error('disk hiccup');
+        chunks.push(chunk);
+      },
+      resumeDelayMs: 1,
+    });
+    expect(result.ending).toEqual({ kind: 'end' });
+    expect(offsets).toEqual([0, 0]);
+    expect(firstDifference(Buffer.concat(chunks), example)).toBe(-1);
+  });
+
   it('waits out a Retry-After while the game is not watchable yet', async () => {
     const early = (_offset: number, _request: IncomingMessage, response: ServerResponse): void => {
       response.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' });

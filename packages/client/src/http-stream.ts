@@ -67,12 +67,14 @@ export async function readHttpStream(
   for (;;) {
     const before = offset;
     const attempt = await attemptOnce(streamUrl(url, offset), options, async (chunk) => {
+      // The offset moves only once the chunk was taken: a resume after a failed handler asks
+      // for that chunk again, never leaving a gap.
+      await options.onChunk?.(chunk);
       offset += chunk.length;
       if (received !== null) {
         received.push(chunk);
         options.onProgress?.(received);
       }
-      await options.onChunk?.(chunk);
     });
     if (attempt.kind === 'complete') return finish({ kind: 'end' });
     if (attempt.kind === 'aborted') return finish({ kind: 'aborted' });

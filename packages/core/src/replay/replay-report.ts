@@ -1,6 +1,7 @@
 import type { GameId } from '../game-id.js';
 import type { Divergence } from '../merge/index.js';
 import type { LiveGameSnapshot } from '../ports/game-directory.js';
+import type { CanonicalLog } from '../ports/replay-log.js';
 import type { Logger } from '../ports/logger.js';
 import type { SaveReport } from './replay-saver.js';
 
@@ -43,4 +44,24 @@ export function logEnd(log: Logger, snapshot: LiveGameSnapshot, facts: EndFacts)
       `${facts.saved?.location === undefined ? '' : ` at ${facts.saved.location}`}, ` +
       `${snapshot.bytes} bytes, ${snapshot.ticks} ticks, ${facts.writersSeen} writer(s), ${facts.readersSeen} reader(s)`,
   );
+}
+
+/**
+ * Hands the committed bytes from `from` up to the current length to `take`, read from the log (a
+ * recovered replay counts the ticks it committed before the crash; its hot window holds only the tail).
+ */
+export async function readCommitted(
+  canonical: CanonicalLog,
+  from: number,
+  take: (view: Uint8Array) => void,
+): Promise<void> {
+  const committed = canonical.length;
+  let at = from;
+  if (at >= committed) return;
+  for await (const view of canonical.read(at)) {
+    const taken = view.subarray(0, committed - at);
+    take(taken);
+    at += taken.length;
+    if (at >= committed) return;
+  }
 }

@@ -14,7 +14,7 @@ import { Notifier, untilNextOrAborted } from './notifier.js';
 import { sendToReader } from './reader-session.js';
 import type { ReplaySaver, SaveReport, SaveResult } from './replay-saver.js';
 import type { ReplaySettings } from './replay-settings.js';
-import { logDivergence, logEnd } from './replay-report.js';
+import { logDivergence, logEnd, readCommitted } from './replay-report.js';
 import { ReplayStream } from './replay-stream.js';
 import { WriterSession } from './writer-session.js';
 
@@ -215,17 +215,9 @@ export class Replay {
   async #restore(entries: AsyncIterable<JournalEntry>): Promise<void> {
     const canonical = this.#replayLog.canonical;
     await this.#merge.restore(entries, canonical);
-    // Ticks of the body committed before the crash: read from the log, not its hot window.
-    const committed = canonical.length;
-    let at = this.#merge.headerLength ?? committed;
-    if (at < committed) {
-      for await (const view of canonical.read(at)) {
-        const taken = view.subarray(0, committed - at);
-        this.#ticks.push(taken);
-        at += taken.length;
-        if (at >= committed) break;
-      }
-    }
+    await readCommitted(canonical, this.#merge.headerLength ?? canonical.length, (view) => {
+      this.#ticks.push(view);
+    });
     this.#log.info(
       { bodyBytes: this.#merge.receivedBodyLength, decidedBodyBytes: this.#merge.decidedBodyLength },
       `Replay ${this.gameId} recovered from its log`,

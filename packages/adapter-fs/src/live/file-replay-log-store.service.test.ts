@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, ReplayLog, ReplayLogStore } from '@faf-replay/core';
 import { CoreHarness, concatBytes } from '@faf-replay/core/testing';
@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/index.js';
 import type { FileReplayLogStore } from './file-replay-log-store.js';
 import { LOG_FILE_NAME } from './live-log-file.js';
-import { expectSameBytes, liveLogSandbox } from './live-log.test-support.js';
+import { expectSameBytes, gameOfDeadOwner, liveLogSandbox } from './live-log.test-support.js';
 
 const seconds = (s: number): number => s * 1_000;
 const { headerBytes } = fixtureFacts.diverging;
@@ -147,7 +147,7 @@ describe('FileReplayLogStore under the replay service', () => {
   });
 
   it('ends a game recovered with nothing in it (the process died before its first write) and removes its directory', async () => {
-    await mkdir(join(sandbox.livePath, '8'));
+    await gameOfDeadOwner(sandbox.livePath, 8n);
     const restarted = new CoreHarness({ settings, logStore: sandbox.store() });
     expect(await restarted.service.start()).toEqual({ recoveredGames: 1 });
     await until(

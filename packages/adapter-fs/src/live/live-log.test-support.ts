@@ -90,18 +90,25 @@ export async function liveLogSandbox() {
       yield* super.recover(options);
     }
   }
+  const optionsOf = (options: Partial<FileReplayLogStoreOptions>): FileReplayLogStoreOptions => ({
+    livePath: temp.path,
+    fsyncIntervalMs: HOUR_MS,
+    heartbeatIntervalMs: HOUR_MS,
+    ownerStaleMs: 2 * HOUR_MS,
+    onFault: (gameId, error) => faults.push({ gameId, error }),
+    ...options,
+  });
   return {
     livePath: temp.path,
     faults,
     store(options: Partial<FileReplayLogStoreOptions> = {}): FileReplayLogStore {
-      const store = new RestartedStore({
-        livePath: temp.path,
-        fsyncIntervalMs: HOUR_MS,
-        heartbeatIntervalMs: HOUR_MS,
-        ownerStaleMs: 2 * HOUR_MS,
-        onFault: (gameId, error) => faults.push({ gameId, error }),
-        ...options,
-      });
+      const store = new RestartedStore(optionsOf(options));
+      stores.push(store);
+      return store;
+    },
+    /** A process running beside the others: recovering kills no store. */
+    peer(options: Partial<FileReplayLogStoreOptions> = {}): FileReplayLogStore {
+      const store = new FileReplayLogStore(optionsOf(options));
       stores.push(store);
       return store;
     },

@@ -43,7 +43,10 @@
  * one wins. Links are never removed (only with the directory), so a generation is never claimed
  * twice. A game is an orphan when its owner's heartbeat is missing or older than `ownerStaleMs`,
  * measured in the file system's clock (the modification time of this store's heartbeat, written
- * at the start of each pass), so hosts need not agree on the time. A directory without links is
+ * at the start of each pass): where the file server stamps modification times (NFS, one local
+ * disk), hosts need not agree on the time; where clients stamp them, their clocks must agree well
+ * within the bound. The file system must support symbolic links (an SMB share needs
+ * `mfsymlinks`); without them every game stays in memory, reported. A directory without links is
  * of the previous format, an orphan at once; or, without a file, left by a crash before the first
  * claim (or a peer's game a moment old), an orphan once older than `ownerStaleMs`. A stale owner's
  * heartbeat is removed once no directory names it. `remove` deletes a game's directory only

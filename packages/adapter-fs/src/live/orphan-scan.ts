@@ -64,7 +64,12 @@ export class OrphanScan {
     });
   }
 
-  /** Removes the heartbeats of stale owners that own none of the directories seen. */
+  /**
+   * Removes the heartbeats of stale owners that own none of the directories seen. An owner that
+   * was stale but comes back between the check and the removal writes its heartbeat again at its
+   * next beat; until then its new games look orphaned: a process that stalls past the bound has
+   * lost its games to its peers anyway.
+   */
   async cleanUp(): Promise<void> {
     if (this.#unsure) return;
     const { livePath, ownerId, ioTimeoutMs } = this.#options;

@@ -8,6 +8,7 @@ export {
   DEFAULT_FSYNC_INTERVAL_MS,
   DEFAULT_MAX_CONCURRENT_WRITES,
   DEFAULT_MAX_UNFLUSHED_BYTES,
+  DEFAULT_OWNER_STALE_MS,
   FileReplayLogStore,
 } from './live/file-replay-log-store.js';
 export type { FileReplayLogStoreOptions } from './live/file-replay-log-store.js';

@@ -12,7 +12,11 @@ describeReplayLogContract('files', async () => {
   };
   return {
     store: newStore(),
-    reopen: () => Promise.resolve(newStore()),
+    // A restart: the store before it is closed, which leaves its games to the next.
+    reopen: async () => {
+      await Promise.all(stores.map((store) => store.close()));
+      return newStore();
+    },
     cleanup: async () => {
       await Promise.all(stores.map((store) => store.close()));
       await temp.remove();

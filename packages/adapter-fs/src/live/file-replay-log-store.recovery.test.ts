@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEntry, ReplayLog } from '@faf-replay/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   collect,
   concat,
   expectSameBytes,
+  gameOfDeadOwner,
   liveLogSandbox,
   plainEntries,
   pseudoBytes,
@@ -188,8 +189,8 @@ describe('FileReplayLogStore: recovery', () => {
     expect(await readFile(logPath(6n), 'utf8')).toBe('not a live log at all');
   });
 
-  it('recovers a game whose directory has no file yet (a crash right after it started) as an empty game', async () => {
-    await mkdir(join(sandbox.livePath, '9'));
+  it('recovers a game whose directory has no file yet (its process died right after claiming it) as an empty game', async () => {
+    await gameOfDeadOwner(sandbox.livePath, 9n);
     const [game] = await restart();
     expect(game?.gameId).toBe(9n);
     expect(game?.entries).toEqual([]);
@@ -199,6 +200,17 @@ describe('FileReplayLogStore: recovery', () => {
     expect(again?.entries).toEqual(expected([0]).entries);
     await again?.log.remove();
     expect(await restart()).toEqual([]);
+  });
+
+  it('leaves an empty directory without an owner record while it is new (a peer about to claim it), and recovers it once older than the staleness bound', async () => {
+    const dir = join(sandbox.livePath, '12');
+    await mkdir(dir);
+    expect(await restart()).toEqual([]);
+    expect(await readdir(dir)).toEqual([]);
+    // A crash of the previous format, before its file, or of this one, before its first claim: long ago.
+    await utimes(dir, 0, 0);
+    const [game] = await restart();
+    expect([game?.gameId, game?.entries]).toEqual([12n, []]);
   });
 
   it('recovers the committed stream with its segments and hot window, and serves it from any offset', async () => {

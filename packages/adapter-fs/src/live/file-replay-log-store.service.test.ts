@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, ReplayLog, ReplayLogStore } from '@faf-replay/core';
 import { CoreHarness, concatBytes } from '@faf-replay/core/testing';
@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/index.js';
 import type { FileReplayLogStore } from './file-replay-log-store.js';
 import { LOG_FILE_NAME } from './live-log-file.js';
-import { expectSameBytes, liveLogSandbox } from './live-log.test-support.js';
+import { expectSameBytes, gameOfDeadOwner, killed, liveLogSandbox } from './live-log.test-support.js';
 
 const seconds = (s: number): number => s * 1_000;
 const { headerBytes } = fixtureFacts.diverging;
@@ -112,6 +112,11 @@ describe('FileReplayLogStore under the replay service', () => {
   async function restartAndSave(gameId: GameId, harnessSettings = settings): Promise<Uint8Array> {
     const restarted = new CoreHarness({ settings: harnessSettings, logStore: sandbox.store() });
     expect(await restarted.service.start()).toEqual({ recoveredGames: 1 });
+    return savedAfterRecovery(restarted, gameId);
+  }
+
+  /** Waits until `restarted` restored the game it took over, then lets it save the game; returns its body. */
+  async function savedAfterRecovery(restarted: CoreHarness, gameId: GameId): Promise<Uint8Array> {
     // The journal is read from the file (real I/O) before the game waits out its grace period on the clock.
     const restored = (): Promise<boolean> =>
       Promise.resolve(restarted.logger.find(`Replay ${gameId} recovered from its log`).length > 0);
@@ -147,7 +152,7 @@ describe('FileReplayLogStore under the replay service', () => {
   });
 
   it('ends a game recovered with nothing in it (the process died before its first write) and removes its directory', async () => {
-    await mkdir(join(sandbox.livePath, '8'));
+    await gameOfDeadOwner(sandbox.livePath, 8n);
     const restarted = new CoreHarness({ settings, logStore: sandbox.store() });
     expect(await restarted.service.start()).toEqual({ recoveredGames: 1 });
     await until(
@@ -184,6 +189,32 @@ describe('FileReplayLogStore under the replay service', () => {
 
     const body = await restartAndSave(4n);
     expectSameBytes(body, (streams[5] as Uint8Array).subarray(headerBytes));
+  });
+
+  it('adopts, while it runs, the game of a peer that died, and saves it: six diverging_1 writers, stream 5', async () => {
+    // TIMELINE (delay 5 s, grace 5 s; the survivor asks for orphans every 5 s of its clock)
+    // t=0..0.7  six writers send their streams to the first process, which writes them at t=1
+    // then      the survivor starts beside it and finds no orphan: the first process is alive
+    // crash     the first process dies: its heartbeat stops (dated 1970 here, long past the bound)
+    // +5 s      the survivor's pass adopts the game; after the grace period it is decided and saved
+    const first = sandbox.peer();
+    const firstHarness = new CoreHarness({ settings, logStore: first });
+    const streams = divergingStreams();
+    const writers = streams.map(() => firstHarness.connect('P/9/foo\0'));
+    await sendPaced(firstHarness, writers, streams, { chunkBytes: 4_000, everyMs: 100, untilMs: 1_000 }, () =>
+      first.flush(),
+    );
+    const survivor = new CoreHarness({ settings, logStore: sandbox.peer(), adoptIntervalMs: seconds(5) });
+    expect(await survivor.service.start()).toEqual({ recoveredGames: 0 });
+    await killed(first, sandbox.livePath);
+    await survivor.clock.advance(seconds(5));
+    await until(
+      () => Promise.resolve(survivor.logger.find('Adopted 1 live game(s)').length > 0),
+      'the game adopted by the pass',
+    );
+    const body = await savedAfterRecovery(survivor, 9n);
+    expectSameBytes(body, (streams[5] as Uint8Array).subarray(headerBytes));
+    await survivor.service.shutdown();
   });
 
   it('after a crash mid-game, saves what was synced: a prefix of stream 5 lacking only the last interval', async () => {

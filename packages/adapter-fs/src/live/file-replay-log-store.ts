@@ -28,6 +28,30 @@
  * file there: a torn last frame (a write cut by the crash) silently, a corrupt one in the middle
  * reported through `onFault`. Readers behind memory find a segment through an in-memory index
  * (segment number → stream offset and file position: 16 bytes a segment).
+ *
+ * Ownership: several processes may share the live path (a rolling update: the old one drains its
+ * games while the new one takes new games), so each store is an owner, with an id random per
+ * process start (host and pid in it for people), and recovery takes only the games of owners
+ * that stopped:
+ *   <livePath>/.owners/<ownerId>       the owner's heartbeat, rewritten every `heartbeatIntervalMs`
+ *                                      from the store's first use until `close()`, which removes it;
+ *                                      its content (host, pid, start) is for people
+ *   <livePath>/<gameId>/owner.<n>      a symbolic link to the id of the owner that claimed the game
+ *                                      at generation n; the highest n owns it. `open` claims n = 0
+ *                                      before it creates the file; adopting a game claims n + 1
+ * A claim creates its link, which fails if the name exists: of the processes racing for a game,
+ * one wins. Links are never removed (only with the directory), so a generation is never claimed
+ * twice. A game is an orphan when its owner's heartbeat is missing or older than `ownerStaleMs`,
+ * measured in the file system's clock (the modification time of this store's heartbeat, written
+ * at the start of each pass): where the file server stamps modification times (NFS, one local
+ * disk), hosts need not agree on the time; where clients stamp them, their clocks must agree well
+ * within the bound. The file system must support symbolic links (an SMB share needs
+ * `mfsymlinks`); without them every game stays in memory, reported. A directory without links is
+ * of the previous format, an orphan at once; or, without a file, left by a crash before the first
+ * claim (or a peer's game a moment old), an orphan once older than `ownerStaleMs`. A stale owner's
+ * heartbeat is removed once no directory names it. `remove` deletes a game's directory only
+ * while its store owns it; a game opened while another process owns its directory goes on in
+ * memory (the `conflict` cause of a `dropped` fault).
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,14 +62,21 @@ import { isErrnoError } from '../durable-file.js';
 import { checkedTimeout, DEFAULT_IO_TIMEOUT_MS, withIoTimeout } from '../io-watchdog.js';
 import { FileReplayLog } from './file-replay-log.js';
 import type { FileReplayLogDeps } from './file-replay-log.js';
+import { gameDirectoryOwner } from './game-owner.js';
+import type { GameDirectoryOwner } from './game-owner.js';
 import { LiveLogError } from './live-log-error.js';
 import { LiveLogFile } from './live-log-file.js';
 import { MAX_FRAME_PAYLOAD_BYTES } from './log-frame.js';
+import { OrphanScan } from './orphan-scan.js';
+import { newOwnerId, OwnerHeartbeat } from './owner-heartbeat.js';
 import { journalEntries, readRecent, scanLogFile } from './read-log-file.js';
 
 export const DEFAULT_FSYNC_INTERVAL_MS = 1_000;
 export const DEFAULT_MAX_UNFLUSHED_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_CONCURRENT_WRITES = 2;
+export const DEFAULT_OWNER_STALE_MS = 15_000;
+/** Heartbeats per staleness bound by default: a few may be late or fail before a peer adopts the games. */
+const BEATS_PER_STALE = 5;
 const EARLY_WRITE_BYTES = 1024 * 1024;
 
 export interface FileReplayLogStoreOptions {
@@ -69,6 +100,20 @@ export interface FileReplayLogStoreOptions {
    * `corrupt` for a recovery that stopped early). For logging and metrics; must not throw.
    */
   readonly onFault?: (gameId: GameId, error: LiveLogError) => void;
+  /**
+   * How old a peer's heartbeat may be before its games are orphans that `recover` adopts
+   * (`storage.live_owner_stale_s`). Longer than any stall of a live process (a pause of the
+   * process or of the volume): a live game adopted by a peer is saved twice, the partial copy
+   * possibly first. Default 15 s.
+   */
+  readonly ownerStaleMs?: number;
+  /** How often this store rewrites its heartbeat. Default a fifth of `ownerStaleMs`; at most half of it. */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * The heartbeat could not be written (the first failure of a run): if that goes on past the
+   * staleness bound, peers adopt this process's games. For logging and metrics; must not throw.
+   */
+  readonly onHeartbeatFault?: (error: LiveLogError) => void;
 }
 
 /** Live games' logs in files under `livePath`, kept across a crash or a restart until removed. */
@@ -79,6 +124,9 @@ export class FileReplayLogStore implements ReplayLogStore {
   readonly #maxUnflushedBytes: number;
   readonly #onFault: (gameId: GameId, error: LiveLogError) => void;
   readonly #writeSlots: ConcurrencyLimit;
+  readonly #ownerStaleMs: number;
+  readonly #heartbeat: OwnerHeartbeat;
+  readonly #directoryOwner: GameDirectoryOwner;
   readonly #logs = new Set<FileReplayLog>();
   #timer: NodeJS.Timeout | undefined;
 
@@ -96,6 +144,26 @@ export class FileReplayLogStore implements ReplayLogStore {
     }
     this.#onFault = options.onFault ?? (() => undefined);
     this.#writeSlots = new ConcurrencyLimit(options.maxConcurrentWrites ?? DEFAULT_MAX_CONCURRENT_WRITES);
+    this.#ownerStaleMs = positive(options.ownerStaleMs ?? DEFAULT_OWNER_STALE_MS, 'ownerStaleMs');
+    const heartbeatIntervalMs = positive(
+      options.heartbeatIntervalMs ?? this.#ownerStaleMs / BEATS_PER_STALE,
+      'heartbeatIntervalMs',
+    );
+    if (heartbeatIntervalMs * 2 > this.#ownerStaleMs)
+      throw new RangeError('heartbeatIntervalMs must be at most half of ownerStaleMs');
+    this.#heartbeat = new OwnerHeartbeat({
+      livePath: this.#livePath,
+      ownerId: newOwnerId(),
+      intervalMs: heartbeatIntervalMs,
+      ioTimeoutMs: this.#ioTimeoutMs,
+      onFault: options.onHeartbeatFault ?? (() => undefined),
+    });
+    this.#directoryOwner = gameDirectoryOwner(this.ownerId, () => this.#heartbeat.ready());
+  }
+
+  /** This store's owner id: its heartbeat is `<livePath>/.owners/<ownerId>`. */
+  get ownerId(): string {
+    return this.#heartbeat.ownerId;
   }
 
   /** How many logs are open (neither removed, closed nor given up). */
@@ -104,20 +172,39 @@ export class FileReplayLogStore implements ReplayLogStore {
   }
 
   open(gameId: GameId, options: { readonly hotBytes: number }): FileReplayLog {
-    const file = LiveLogFile.create(this.#dirOf(gameId), this.#ioTimeoutMs);
+    const file = LiveLogFile.create(this.#dirOf(gameId), this.#ioTimeoutMs, this.#directoryOwner);
     return this.#track(new FileReplayLog(gameId, this.#deps(file, options.hotBytes)));
   }
 
+  /**
+   * The games no live process owns, each claimed for this store before it is read. Call it again
+   * and again to adopt the games of peers that stop: each pass yields only new orphans.
+   */
   async *recover(options: { readonly hotBytes: number }): AsyncIterable<RecoveredLog> {
+    const scan = new OrphanScan({
+      livePath: this.#livePath,
+      ownerId: this.ownerId,
+      nowMs: await this.#heartbeat.beat(),
+      staleMs: this.#ownerStaleMs,
+      ioTimeoutMs: this.#ioTimeoutMs,
+    });
     for (const gameId of await this.#gameDirectories()) {
       let recovered: RecoveredLog | undefined;
       try {
-        recovered = await this.#recoverGame(gameId, options.hotBytes);
+        if (await scan.claimIfOrphan(this.#dirOf(gameId)))
+          recovered = await this.#recoverGame(gameId, options.hotBytes);
       } catch (error) {
         this.#report(gameId, error);
       }
       if (recovered !== undefined) yield recovered;
     }
+    // Best effort: a heartbeat left behind costs a few bytes, and the next pass tries again.
+    await scan.cleanUp().catch(() => undefined);
+  }
+
+  /** Rewrites this store's heartbeat now (what its timer does); resolves with the file system's time. */
+  heartbeat(): Promise<number> {
+    return this.#heartbeat.beat();
   }
 
   /** Writes and fsyncs every open log now (what the tick does); resolves when all are done, failed or not. */
@@ -125,10 +212,14 @@ export class FileReplayLogStore implements ReplayLogStore {
     await Promise.allSettled([...this.#logs].map((log) => log.flush()));
   }
 
-  /** Closes every open log (flushed, kept for recovery) and stops the tick. */
+  /**
+   * Closes every open log (flushed, kept for recovery), stops the tick, and removes the heartbeat:
+   * the games left are orphans at once, for a peer (or the next process) to adopt.
+   */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#logs].map((log) => log.close()));
     this.#stopTimer();
+    await this.#heartbeat.stop().catch(() => undefined);
   }
 
   #deps(file: LiveLogFile, hotBytes: number): FileReplayLogDeps {
@@ -149,7 +240,11 @@ export class FileReplayLogStore implements ReplayLogStore {
   }
 
   async #recoverGame(gameId: GameId, hotBytes: number): Promise<RecoveredLog> {
-    const { file, size } = await LiveLogFile.openExisting(this.#dirOf(gameId), this.#ioTimeoutMs);
+    const { file, size } = await LiveLogFile.openExisting(
+      this.#dirOf(gameId),
+      this.#ioTimeoutMs,
+      this.#directoryOwner,
+    );
     try {
       const scanned = await scanLogFile(file, size);
       if (scanned.corrupt !== undefined) this.#report(gameId, scanned.corrupt);

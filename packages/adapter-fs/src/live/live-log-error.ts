@@ -7,6 +7,8 @@ export type LiveLogFault =
   | 'dropped'
   /** A record of the log file is invalid: recovery of the game stops before it. */
   | 'corrupt'
+  /** The game's directory belongs to another process: the game is live there too (writers split between servers). */
+  | 'conflict'
   /** The log was removed or closed. */
   | 'closed'
   /** The log was used against its contract (appended to after it finished): a bug in the caller. */

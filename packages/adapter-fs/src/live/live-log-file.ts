@@ -1,8 +1,9 @@
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isErrnoError, syncDirectory } from '../durable-file.js';
 import { withIoTimeout } from '../io-watchdog.js';
+import type { GameDirectoryOwner } from './game-owner.js';
 import { LiveLogError } from './live-log-error.js';
 
 /** The one file in a live game's directory. */
@@ -15,11 +16,15 @@ const MAX_WRITE_PARTS = 1_024;
  * The file of one live game, `<livePath>/<gameId>/replay-log.bin`: positioned writes, fsync,
  * positioned reads, each bounded by the I/O timeout. It stays open while anyone reads it, even
  * after the log is removed or closed (an unlinked file can still be read), so readers may finish.
+ * Its directory is removed only while this process owns it.
  */
 export class LiveLogFile {
   readonly dir: string;
   readonly path: string;
   readonly #ioTimeoutMs: number;
+  readonly #owner: GameDirectoryOwner;
+  /** Whether this process made itself the directory's owner (false when another process owns it). */
+  readonly #claimed: Promise<boolean>;
   readonly #handle: Promise<FileHandle>;
   /** Whether the directory entries (game dir, file) still need an fsync: a new file. */
   #entriesToSync: boolean;
@@ -27,26 +32,54 @@ export class LiveLogFile {
   #closeRequested = false;
   #closed = false;
 
-  private constructor(dir: string, ioTimeoutMs: number, handle: Promise<FileHandle>, created: boolean) {
+  private constructor(
+    dir: string,
+    ioTimeoutMs: number,
+    owner: GameDirectoryOwner,
+    opening: { readonly claimed: Promise<boolean>; readonly handle: Promise<FileHandle> },
+    created: boolean,
+  ) {
     this.dir = dir;
     this.path = join(dir, LOG_FILE_NAME);
     this.#ioTimeoutMs = ioTimeoutMs;
-    this.#handle = handle;
+    this.#owner = owner;
+    this.#claimed = opening.claimed;
+    this.#handle = opening.handle;
     this.#handle.catch(() => undefined);
     this.#entriesToSync = created;
   }
 
-  /** A new, empty file (an old one at the same place is truncated); it is opened in the background. */
-  static create(dir: string, ioTimeoutMs: number): LiveLogFile {
-    const opening = withIoTimeout(ioTimeoutMs, `creating ${dir}`, async (watchdog) => {
-      await watchdog.step(() => mkdir(dir, { recursive: true }));
+  /**
+   * The file of a new game, in the background: its directory claimed for this process, then the
+   * file created empty (an old one of the previous format is truncated). When another process
+   * owns the directory, the file fails (its writes reject) and the directory is left alone.
+   */
+  static create(dir: string, ioTimeoutMs: number, owner: GameDirectoryOwner): LiveLogFile {
+    let claimed = false;
+    const handle = withIoTimeout(ioTimeoutMs, `creating ${dir}`, async (watchdog) => {
+      await owner.claimNew(dir, watchdog);
+      claimed = true;
       return watchdog.step(() => open(join(dir, LOG_FILE_NAME), 'w+', 0o644));
     });
-    return new LiveLogFile(dir, ioTimeoutMs, opening, true);
+    const opening = {
+      handle,
+      claimed: handle.then(
+        () => claimed,
+        () => claimed,
+      ),
+    };
+    return new LiveLogFile(dir, ioTimeoutMs, owner, opening, true);
   }
 
-  /** The file a previous process left (created empty when its directory has none), and its size. */
-  static async openExisting(dir: string, ioTimeoutMs: number): Promise<{ file: LiveLogFile; size: number }> {
+  /**
+   * The file a previous process left, in a directory this process just claimed (the file is
+   * created empty when the directory has none), and its size.
+   */
+  static async openExisting(
+    dir: string,
+    ioTimeoutMs: number,
+    owner: GameDirectoryOwner,
+  ): Promise<{ file: LiveLogFile; size: number }> {
     const path = join(dir, LOG_FILE_NAME);
     return withIoTimeout(ioTimeoutMs, `opening ${path}`, async (watchdog) => {
       let created = false;
@@ -60,10 +93,8 @@ export class LiveLogFile {
       try {
         const stats = await watchdog.step(() => handle.stat());
         if (!stats.isFile()) throw new LiveLogError('corrupt', `${path} is not a regular file`);
-        return {
-          file: new LiveLogFile(dir, ioTimeoutMs, Promise.resolve(handle), created),
-          size: stats.size,
-        };
+        const opening = { handle: Promise.resolve(handle), claimed: Promise.resolve(true) };
+        return { file: new LiveLogFile(dir, ioTimeoutMs, owner, opening, created), size: stats.size };
       } catch (error) {
         await handle.close();
         throw error;
@@ -143,11 +174,12 @@ export class LiveLogFile {
     this.#closeIfIdle();
   }
 
-  /** Deletes the game's directory, and makes that durable. */
+  /** Deletes the game's directory, and makes that durable; not when another process owns it. */
   async removeDirectory(): Promise<void> {
     await withIoTimeout(this.#ioTimeoutMs, `removing ${this.dir}`, async (watchdog) => {
       // A creation still under way would bring the directory back after the removal.
-      await watchdog.step(() => this.#handle.then(noop, noop));
+      if (!(await watchdog.step(() => this.#claimed))) return;
+      if (!(await this.#owner.owns(this.dir, watchdog))) return;
       await watchdog.step(() => rm(this.dir, { recursive: true, force: true }));
       await watchdog.step(() => syncDirectory(dirname(this.dir)));
     });
@@ -163,10 +195,6 @@ export class LiveLogFile {
     this.#closed = true;
     void this.#handle.then((handle) => handle.close()).catch(() => undefined);
   }
-}
-
-function noop(): void {
-  // Settled either way.
 }
 
 /** `parts` without their first `count` bytes. */

@@ -43,7 +43,13 @@ function replayServer(config: Config, resolve: Resolve): ReplayServer {
       await mode.close();
       await resolve(tokens.logStore)?.close();
     },
-    describe: { mode: config.mode, vault: config.storage.vault_path, delayS: config.replay.delay_s },
+    describe: {
+      mode: config.mode,
+      vault: config.storage.vault_path,
+      live: config.storage.live_path,
+      liveOwner: resolve(tokens.logStore)?.ownerId,
+      delayS: config.replay.delay_s,
+    },
   });
 }
 

@@ -28,6 +28,9 @@ export function bindService(composition: Composition, config: Config): void {
         headerTimeoutMs: ms(config.server.connection_accept_timeout_s),
         rememberedEndedReplays: config.replay.remembered_ended_replays,
         spoolRetryMs: ms(config.storage.spool_retry_interval_s),
+        ...(logStore === undefined || config.storage.adopt_interval_s === 0
+          ? {}
+          : { adoptIntervalMs: ms(config.storage.adopt_interval_s) }),
       },
     );
   });

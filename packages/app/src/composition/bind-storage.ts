@@ -27,6 +27,14 @@ export function bindStorage(composition: Composition, config: Config): void {
       livePath: storage.live_path,
       fsyncIntervalMs: ms(storage.fsync_interval_s),
       ioTimeoutMs,
+      ownerStaleMs: ms(storage.live_owner_stale_s),
+      onHeartbeatFault: (error) => {
+        events.liveLogFault('heartbeat');
+        logger.error(
+          { err: error },
+          `The live path's heartbeat failed: ${error.message}; peers may take over these games`,
+        );
+      },
       onFault: (gameId, error) => {
         events.liveLogFault(error.fault);
         logger.error(

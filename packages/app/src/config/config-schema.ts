@@ -86,6 +86,13 @@ export const configSchema = z
         live_path: z.string().min(1).nullable().optional(),
         /** ours: how often the live logs are written and fsync'ed. */
         fsync_interval_s: seconds.default(1),
+        /**
+         * ours: processes sharing a live path (a rolling update on a shared volume) take over the
+         * games of a peer whose heartbeat is older than this.
+         */
+        live_owner_stale_s: seconds.default(15),
+        /** ours: how often a running process looks for live games whose process stopped (0: only at start). */
+        adopt_interval_s: z.number().nonnegative().default(5),
         /** ours: how often replays left in the spool are tried again. */
         spool_retry_interval_s: seconds.default(60),
         /** ours: the bound of every storage call (a vault that never answers does not hold the process). */

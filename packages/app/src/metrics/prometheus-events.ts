@@ -139,7 +139,7 @@ export class PrometheusEvents implements ServerEvents {
     }
     for (const reason of refusalReasons) this.#refusedConnections.inc({ reason }, 0);
     for (const operation of databaseOperations) this.#databaseErrors.inc({ operation }, 0);
-    for (const fault of ['io', 'dropped', 'corrupt']) this.#liveLogFaults.inc({ fault }, 0);
+    for (const fault of ['io', 'dropped', 'corrupt', 'heartbeat']) this.#liveLogFaults.inc({ fault }, 0);
     this.#runningReplays.set(0);
     this.#pendingStatsUpdates.set(0);
     this.#databaseReachable.set(0);

@@ -238,22 +238,18 @@ export class HorizonMerge {
   /**
    * Rebuilds the merge of a game whose process died, from its journal and its committed stream.
    * Every writer has left; the game is decided at once by the next `decide` after the join window.
+   * L is known from the committed stream before the journal is read, so that bytes below it are
+   * dropped as they are replayed: the tree holds only what is undecided, never the whole body.
    */
   async restore(entries: AsyncIterable<JournalEntry>, canonical: CanonicalLog): Promise<void> {
+    if (canonical.length > 0) this.#header = (await canonical.segment(0))?.bytes;
+    this.#decidedBody = Math.max(0, canonical.length - (this.#header?.length ?? 0));
     const branches = new Map<number, Branch>([[0, this.#root]]);
     let decided: { readonly branch: number; readonly bodyLength: number } | undefined;
     for await (const entry of entries) {
       if (entry.type === 'decided') decided = entry;
       else this.#replay(entry, branches);
     }
-    if (canonical.length > 0) {
-      const header = await canonical.segment(0);
-      if (header !== undefined) {
-        this.#header = header.bytes;
-        this.#headers.length = 0;
-      }
-    }
-    this.#decidedBody = Math.max(0, canonical.length - (this.#header?.length ?? 0));
     this.#prune(branches.get(decided?.branch ?? 0) ?? this.#root);
   }
 
@@ -271,7 +267,9 @@ export class HorizonMerge {
         return;
       case 'header':
         this.#firstHeaderAtMs ??= entry.atMs;
-        this.#headers.push({ writer: entry.writer, bytes: entry.bytes.slice(), atMs: entry.atMs });
+        // Votes only count while the header is undecided.
+        if (this.#header === undefined)
+          this.#headers.push({ writer: entry.writer, bytes: entry.bytes.slice(), atMs: entry.atMs });
         return;
       case 'fork': {
         const parent = entry.parent === null ? undefined : branches.get(entry.parent);
@@ -283,7 +281,7 @@ export class HorizonMerge {
         return;
       }
       case 'extend':
-        branches.get(entry.branch)?.extend(entry.bytes, entry.atMs, this.#settings.coalesceMs);
+        this.#replayExtend(branches.get(entry.branch), entry.bytes, entry.atMs);
         return;
       case 'position': {
         const writer = this.#writers[entry.writer];
@@ -295,6 +293,17 @@ export class HorizonMerge {
       case 'left':
         return;
     }
+  }
+
+  /**
+   * Bytes below L are decided on every branch: those on the path to L live in the canonical log,
+   * and the others lost. Nothing reads them after a restore (no writer is left to walk the tree),
+   * so each extend keeps only its part from L on.
+   */
+  #replayExtend(branch: Branch | undefined, bytes: Uint8Array, atMs: number): void {
+    if (branch === undefined) return;
+    branch.extend(bytes, atMs, this.#settings.coalesceMs);
+    if (branch.bytes.start < this.#decidedBody) branch.discardBefore(this.#decidedBody);
   }
 
   /** After a restore: `root` holds L; what forked off the path below L lost. */

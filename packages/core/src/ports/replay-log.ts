@@ -118,8 +118,11 @@ export interface ReplayLogStore {
    */
   open(gameId: GameId, options: { readonly hotBytes: number }): ReplayLog;
   /**
-   * The logs that a previous process left behind: games that were live when it died, each to be
-   * finished and saved. Empty for a store that keeps nothing across processes.
+   * The logs that no live process owns: games that were live in a process that died (or closed
+   * its store), each to be finished and saved by the caller, which owns them from then on. May be
+   * called again and again, since a peer sharing the storage may die at any time: each log is
+   * yielded once, to one caller, whichever process it runs in. Empty for a store that keeps
+   * nothing across processes.
    */
   recover(options: { readonly hotBytes: number }): AsyncIterable<RecoveredLog>;
 }

@@ -118,7 +118,14 @@ export class ReplayDirectory implements GameDirectory {
   adopt(recovered: RecoveredLog): Replay {
     const { gameId } = recovered.log;
     const existing = this.#replays.get(gameId);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      // A dead peer's log of a game that is live here too: this one goes on; that log stays on disk.
+      this.#deps.logger.warn(
+        { replayId: String(gameId) },
+        `Replay ${gameId} is live here already: the log of the same game left by another process is kept as it is`,
+      );
+      return existing;
+    }
     this.#deps.events.replayRecovered(gameId);
     return this.#track(new Replay(gameId, this.#settings, this.#deps, recovered.log, recovered.entries));
   }

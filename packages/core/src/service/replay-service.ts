@@ -46,6 +46,11 @@ export interface ReplayServiceSettings {
   readonly spoolRetryMs: number;
   /** The most SCFA-header bytes held at once across all writers whose header is incomplete. */
   readonly headerBudgetBytes?: number;
+  /**
+   * How often the log store is asked again for games that no live process owns (a peer sharing
+   * the live path died), which are adopted like those found at start. Undefined: only at start.
+   */
+  readonly adoptIntervalMs?: number;
 }
 
 /** 64 headers of the 1 MiB maximum: far more than honest writers ever hold at once (a few KiB each). */
@@ -58,8 +63,9 @@ export interface ReplayService {
   handleConnection(connection: ByteConnection): Promise<void>;
   /**
    * Takes over the games a previous process left live in the log store (each is finished and
-   * saved as usual), then keeps moving spooled replays to the archive in the background. Call it
-   * once, before taking connections; resolves with how many games were recovered.
+   * saved as usual), then keeps moving spooled replays to the archive in the background, and,
+   * every `adoptIntervalMs`, takes over the games of peers that died meanwhile. Call it once,
+   * before taking connections; resolves with how many games were recovered at start.
    */
   start(): Promise<{ readonly recoveredGames: number }>;
   /** One pass over the spool (what `start` repeats in the background); resolves with how many replays remain. */
@@ -91,12 +97,21 @@ export class CoreReplayService implements ReplayService {
   readonly #handler: ConnectionHandler;
   readonly #spoolRecovery: SpoolRecovery;
   readonly #stopBackground = new AbortController();
+  readonly #stopAdopting = new AbortController();
+  readonly #clock: Clock;
   readonly #logger: Logger;
   #background: Promise<void> = Promise.resolve();
+  #adopting: Promise<void> = Promise.resolve();
 
   constructor(ports: ReplayServicePorts, settings: ReplayServiceSettings) {
     const { clock, logger, events } = ports;
+    const { adoptIntervalMs } = settings;
+    if (adoptIntervalMs !== undefined && !(adoptIntervalMs > 0 && Number.isFinite(adoptIntervalMs)))
+      throw new RangeError(
+        `adoptIntervalMs must be a positive number of milliseconds, got ${adoptIntervalMs}`,
+      );
     this.#settings = settings;
+    this.#clock = clock;
     this.#logger = logger;
     this.#logStore = ports.logStore ?? new MemoryReplayLogStore();
     this.#saver = saverOf(ports, settings);
@@ -134,12 +149,8 @@ export class CoreReplayService implements ReplayService {
 
   async start(): Promise<{ readonly recoveredGames: number }> {
     let recoveredGames = 0;
-    const hotBytes = this.#settings.replay.merge.comparisonDistanceBytes;
     try {
-      for await (const recovered of this.#logStore.recover({ hotBytes })) {
-        this.directory.adopt(recovered);
-        recoveredGames++;
-      }
+      recoveredGames = await this.#adoptOrphans();
     } catch (error) {
       // New games must still be served (in memory, if their logs fail too): never refuse to start.
       this.#logger.error(
@@ -151,7 +162,41 @@ export class CoreReplayService implements ReplayService {
       this.#settings.spoolRetryMs,
       this.#stopBackground.signal,
     );
+    const { adoptIntervalMs } = this.#settings;
+    if (adoptIntervalMs !== undefined) this.#adopting = this.#adoptEvery(adoptIntervalMs);
     return { recoveredGames };
+  }
+
+  /** Adopts the games the log store yields; resolves with how many, or rejects when it cannot list them. */
+  async #adoptOrphans(): Promise<number> {
+    let adopted = 0;
+    const hotBytes = this.#settings.replay.merge.comparisonDistanceBytes;
+    for await (const recovered of this.#logStore.recover({ hotBytes })) {
+      // Adopted even when stopping: the store gave this game to this process, which must finish it.
+      this.directory.adopt(recovered);
+      adopted++;
+      if (this.#stopAdopting.signal.aborted) break;
+    }
+    return adopted;
+  }
+
+  async #adoptEvery(intervalMs: number): Promise<void> {
+    const stop = this.#stopAdopting.signal;
+    for (;;) {
+      await this.#clock.sleep(intervalMs, stop);
+      if (stop.aborted) return;
+      try {
+        const adoptedGames = await this.#adoptOrphans();
+        if (adoptedGames > 0) {
+          this.#logger.info({ adoptedGames }, `Adopted ${adoptedGames} live game(s) whose process stopped`);
+        }
+      } catch (error) {
+        this.#logger.warn(
+          { err: error, retryInMs: intervalMs },
+          'Could not look for live games whose process stopped; trying again later',
+        );
+      }
+    }
   }
 
   recoverSpoolOnce(): Promise<number> {
@@ -167,6 +212,9 @@ export class CoreReplayService implements ReplayService {
   }
 
   async shutdown(): Promise<void> {
+    // No game may be adopted once the cut began: it would be left out of it.
+    this.#stopAdopting.abort();
+    await this.#adopting;
     await this.directory.cutAll();
     this.#stopBackground.abort();
     await this.#background;

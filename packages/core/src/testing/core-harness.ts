@@ -17,6 +17,8 @@ export interface CoreHarnessOptions {
   readonly metadata?: GameMetadataSource;
   readonly admission?: GameAdmission;
   readonly logStore?: ReplayLogStore;
+  /** How often the log store is asked for games whose process stopped; only at start when omitted. */
+  readonly adoptIntervalMs?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export class CoreHarness {
         headerTimeoutMs: options.headerTimeoutMs ?? 21_600_000,
         rememberedEndedReplays: 1_000,
         spoolRetryMs: 60_000,
+        ...(options.adoptIntervalMs === undefined ? {} : { adoptIntervalMs: options.adoptIntervalMs }),
       },
     );
     this.service = service;

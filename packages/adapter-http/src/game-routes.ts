@@ -7,6 +7,12 @@ import { tooManyOpen } from './stream-routes.js';
 
 /** The live-game list, one game, and the event feed of changes. */
 export function registerGameRoutes(app: FastifyInstance, context: RouteContext, feed: EventFeed): void {
+  registerGameListRoute(app, context);
+  registerGameRoute(app, context);
+  registerEventsRoute(app, context, feed);
+}
+
+function registerGameListRoute(app: FastifyInstance, context: RouteContext): void {
   app.get(
     '/api/v1/games',
     {
@@ -26,6 +32,9 @@ export function registerGameRoutes(app: FastifyInstance, context: RouteContext, 
       return { games: context.board.refresh() };
     },
   );
+}
+
+function registerGameRoute(app: FastifyInstance, context: RouteContext): void {
   app.get<{ Params: GameParams }>(
     '/api/v1/games/:id',
     {
@@ -45,6 +54,9 @@ export function registerGameRoutes(app: FastifyInstance, context: RouteContext, 
         .send({ error: 'game_not_found', message: `game ${request.params.id} is not listed here` });
     },
   );
+}
+
+function registerEventsRoute(app: FastifyInstance, context: RouteContext, feed: EventFeed): void {
   app.get(
     '/api/v1/events',
     {

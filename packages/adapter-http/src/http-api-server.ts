@@ -1,3 +1,4 @@
+import type { Logger } from '@faf-replay/core';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify from 'fastify';
@@ -40,40 +41,11 @@ export class HttpApiServer {
     this.#options = options;
     this.#settings = resolveHttpApiOptions(options);
     const settings = this.#settings;
-    this.#tokens =
-      options.tokenSecret === undefined
-        ? undefined
-        : new HttpTokens({
-            secret: options.tokenSecret,
-            ...(options.tokenLifetimeMs === undefined ? {} : { lifetimeMs: options.tokenLifetimeMs }),
-          });
+    this.#tokens = httpTokens(options);
     this.#open = new OpenResponses({ maxPerIp: settings.maxOpenPerIp, maxTotal: settings.maxOpenResponses });
-    const board = new GameBoard({
-      directory: options.directory,
-      downloads: options.downloads,
-      now: settings.now,
-      httpViewers: (gameId) => this.#open.viewers(gameId),
-      endedRetentionMs: settings.endedRetentionMs,
-      endedGamesKept: settings.endedGamesKept,
-      recentReplays: settings.recentReplays,
-      downloadCheckMs: Math.max(settings.pollIntervalMs, 5_000),
-      linkEndedGames: options.downloads === undefined && options.downloadBaseUrl !== undefined,
-    });
-    this.#feed = new EventFeed({
-      board,
-      now: settings.now,
-      pollIntervalMs: settings.pollIntervalMs,
-      heartbeatMs: 15_000,
-      maxBufferedBytes: 1024 * 1024,
-      onError: (error) => options.logger?.warn({ err: error }, 'Looking replays up in the vault failed'),
-    });
-    this.#app = Fastify({
-      logger: false,
-      forceCloseConnections: true,
-      exposeHeadRoutes: false,
-      ...(options.trustProxy === undefined ? {} : { trustProxy: toTrustProxy(options.trustProxy) }),
-      ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
-    });
+    const board = gameBoard(options, settings, this.#open);
+    this.#feed = eventFeed(board, settings, options.logger);
+    this.#app = fastifyApp(options.trustProxy);
     this.#ready = this.#build({
       directory: options.directory,
       board,
@@ -190,6 +162,57 @@ function tokenMessage(reason: 'missing' | 'malformed' | 'expired' | 'bad-signatu
     case 'bad-signature':
       return 'the token was not signed for this path';
   }
+}
+
+function httpTokens(options: HttpApiServerOptions): HttpTokens | undefined {
+  if (options.tokenSecret === undefined) return undefined;
+  return new HttpTokens({
+    secret: options.tokenSecret,
+    ...(options.tokenLifetimeMs === undefined ? {} : { lifetimeMs: options.tokenLifetimeMs }),
+  });
+}
+
+function gameBoard(
+  options: HttpApiServerOptions,
+  settings: ResolvedHttpApiOptions,
+  open: OpenResponses,
+): GameBoard {
+  return new GameBoard({
+    directory: options.directory,
+    downloads: options.downloads,
+    now: settings.now,
+    httpViewers: (gameId) => open.viewers(gameId),
+    endedRetentionMs: settings.endedRetentionMs,
+    endedGamesKept: settings.endedGamesKept,
+    recentReplays: settings.recentReplays,
+    downloadCheckMs: Math.max(settings.pollIntervalMs, 5_000),
+    linkEndedGames: options.downloads === undefined && options.downloadBaseUrl !== undefined,
+  });
+}
+
+function eventFeed(
+  board: GameBoard,
+  settings: ResolvedHttpApiOptions,
+  logger: Logger | undefined,
+): EventFeed {
+  return new EventFeed({
+    board,
+    now: settings.now,
+    pollIntervalMs: settings.pollIntervalMs,
+    heartbeatMs: 15_000,
+    maxBufferedBytes: 1024 * 1024,
+    onError: (error) => logger?.warn({ err: error }, 'Looking replays up in the vault failed'),
+  });
+}
+
+function fastifyApp(trustProxy: HttpApiServerOptions['trustProxy']): FastifyInstance {
+  return Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    exposeHeadRoutes: false,
+    ...(trustProxy === undefined ? {} : { trustProxy: toTrustProxy(trustProxy) }),
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+  });
 }
 
 function toTrustProxy(trust: boolean | readonly string[]): boolean | string[] {

@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import send from '@fastify/send';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SavedReplay } from './replay-downloads.js';
 import { gameIdOf } from './route-context.js';
 import type { GameParams, RouteContext } from './route-context.js';
 import { errorRef, gameIdParam } from './schemas.js';
@@ -54,16 +55,21 @@ async function download(
   const saved = gameId === undefined ? undefined : await context.downloads?.find(gameId);
   if (saved === undefined) {
     const live = gameId !== undefined && context.directory.get(gameId) !== undefined;
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .send({
-        error: 'replay_not_found',
-        message: live
-          ? `game ${text} is still live: its replay is saved when it ends`
-          : `no saved replay ${text}`,
-      });
+    return replayNotFound(
+      reply,
+      live ? `game ${text} is still live: its replay is saved when it ends` : `no saved replay ${text}`,
+    );
   }
+  return sendReplayFile(request, reply, saved, text);
+}
+
+/** The saved file with Range, ETag and conditional requests answered by @fastify/send. */
+async function sendReplayFile(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  saved: SavedReplay,
+  text: string,
+): Promise<FastifyReply> {
   const result = await send(request.raw, `/${basename(saved.path)}`, {
     root: dirname(saved.path),
     acceptRanges: true,
@@ -73,15 +79,7 @@ async function download(
     dotfiles: 'deny',
     index: false,
   });
-  if (result.type !== 'file') {
-    return reply
-      .code(404)
-      .header('cache-control', 'no-store')
-      .send({
-        error: 'replay_not_found',
-        message: `no saved replay ${text}`,
-      });
-  }
+  if (result.type !== 'file') return replayNotFound(reply, `no saved replay ${text}`);
   return reply
     .code(result.statusCode)
     .headers(result.headers)
@@ -89,6 +87,10 @@ async function download(
     .header('content-disposition', `attachment; filename="${saved.gameId}.fafreplay"`)
     .header('cache-control', 'public, max-age=86400')
     .send(result.stream);
+}
+
+function replayNotFound(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(404).header('cache-control', 'no-store').send({ error: 'replay_not_found', message });
 }
 
 function externalUrl(base: string, id: string): string {

@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { LiveStream } from '@faf-replay/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pumpStream } from './pump-stream.js';
 import { liveGame, tooEarly } from './route-context.js';
@@ -6,6 +8,8 @@ import { errorRef, gameIdParam } from './schemas.js';
 import { matchesEtag, SegmentEtags } from './segment-etags.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+type SegmentParams = GameParams & { n: number };
 
 /** The delayed stream over HTTP: chunked from an offset, as immutable segments, and `/sync`. */
 export function registerStreamRoutes(app: FastifyInstance, context: RouteContext): void {
@@ -44,20 +48,35 @@ async function serveStream(
   const offset = request.query.offset ?? 0;
   // Ahead of what is servable, a live game's stream waits for the bytes to come (as a WebSocket
   // reader's does); only past the end of a finished stream is there nothing to wait for.
-  if (stream.finished && offset > stream.length) {
-    return reply
-      .code(416)
-      .header('cache-control', 'no-store')
-      .send({
-        error: 'offset_beyond_stream',
-        message: `offset ${offset} is past the end of the stream (${stream.length} bytes)`,
-        length: stream.length,
-      });
-  }
+  if (stream.finished && offset > stream.length) return offsetBeyondStream(reply, offset, stream.length);
   const admission = context.open.admit(request.ip, snapshot.gameId);
   if (!admission.admitted) return tooManyOpen(reply, admission.reason);
   reply.hijack();
   const response = reply.raw;
+  writeStreamHead(response, offset, stream);
+  const signal = AbortSignal.any([viewerLeft(response), context.closing]);
+  try {
+    await pumpStream(stream.read(offset, signal), response, signal, context.settings.stallTimeoutMs);
+  } catch (error) {
+    context.logger?.error({ err: error, replayId: String(snapshot.gameId) }, 'HTTP stream failed');
+  } finally {
+    admission.release();
+  }
+  return undefined;
+}
+
+function offsetBeyondStream(reply: FastifyReply, offset: number, length: number): FastifyReply {
+  return reply
+    .code(416)
+    .header('cache-control', 'no-store')
+    .send({
+      error: 'offset_beyond_stream',
+      message: `offset ${offset} is past the end of the stream (${length} bytes)`,
+      length,
+    });
+}
+
+function writeStreamHead(response: ServerResponse, offset: number, stream: LiveStream): void {
   response.writeHead(200, {
     'content-type': 'application/octet-stream',
     'cache-control': 'no-store',
@@ -67,17 +86,13 @@ async function serveStream(
   });
   // The viewer learns at once that its stream started, even when no byte is due yet.
   response.flushHeaders();
+}
+
+/** Aborted once the viewer's connection closes. */
+function viewerLeft(response: ServerResponse): AbortSignal {
   const left = new AbortController();
   response.once('close', () => left.abort());
-  const signal = AbortSignal.any([left.signal, context.closing]);
-  try {
-    await pumpStream(stream.read(offset, signal), response, signal, context.settings.stallTimeoutMs);
-  } catch (error) {
-    context.logger?.error({ err: error, replayId: String(snapshot.gameId) }, 'HTTP stream failed');
-  } finally {
-    admission.release();
-  }
-  return undefined;
+  return left.signal;
 }
 
 export function tooManyOpen(reply: FastifyReply, reason: 'per-ip' | 'total'): FastifyReply {
@@ -98,7 +113,7 @@ function registerSegmentRoute(
   preHandler: NonNullable<RouteContext['requireToken']>[],
 ): void {
   const etags = new SegmentEtags();
-  app.route<{ Params: GameParams & { n: number } }>({
+  app.route<{ Params: SegmentParams }>({
     method: ['GET', 'HEAD'],
     url: '/api/v1/games/:id/segments/:n',
     preHandler,
@@ -112,28 +127,35 @@ function registerSegmentRoute(
       },
       response: { 404: errorRef, 410: errorRef },
     },
-    handler: async (request, reply) => {
-      const game = liveGame(context, request.params.id, reply);
-      if (!('stream' in game)) return game;
-      const { n } = request.params;
-      const segment = await game.stream.segment(n);
-      if (segment === undefined) {
-        return reply
-          .code(404)
-          .header('cache-control', 'no-store')
-          .send({
-            error: 'segment_not_servable',
-            message: `segment ${n} is not servable yet (${game.stream.segmentCount} are)`,
-          });
-      }
-      const etag = etags.of(`${request.params.id}/${n}`, segment.bytes);
-      reply.header('cache-control', IMMUTABLE).header('etag', etag);
-      reply.header('x-segment-offset', String(segment.offset));
-      if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
-      const { buffer, byteOffset, byteLength } = segment.bytes;
-      return reply.type('application/octet-stream').send(Buffer.from(buffer, byteOffset, byteLength));
-    },
+    handler: (request, reply) => serveSegment(context, etags, request, reply),
   });
+}
+
+async function serveSegment(
+  context: RouteContext,
+  etags: SegmentEtags,
+  request: FastifyRequest<{ Params: SegmentParams }>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const game = liveGame(context, request.params.id, reply);
+  if (!('stream' in game)) return game;
+  const { n } = request.params;
+  const segment = await game.stream.segment(n);
+  if (segment === undefined) {
+    return reply
+      .code(404)
+      .header('cache-control', 'no-store')
+      .send({
+        error: 'segment_not_servable',
+        message: `segment ${n} is not servable yet (${game.stream.segmentCount} are)`,
+      });
+  }
+  const etag = etags.of(`${request.params.id}/${n}`, segment.bytes);
+  reply.header('cache-control', IMMUTABLE).header('etag', etag);
+  reply.header('x-segment-offset', String(segment.offset));
+  if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  const { buffer, byteOffset, byteLength } = segment.bytes;
+  return reply.type('application/octet-stream').send(Buffer.from(buffer, byteOffset, byteLength));
 }
 
 function registerSyncRoute(app: FastifyInstance, context: RouteContext): void {

@@ -42,6 +42,9 @@ type Attempt =
       readonly retryAfterS: number;
     };
 
+/** An attempt that may be worth another. */
+type Unfinished = Exclude<Attempt, { kind: 'complete' | 'aborted' }>;
+
 const MAX_RETRY_AFTER_MS = 30_000;
 
 /**
@@ -53,58 +56,85 @@ export async function readHttpStream(
   url: string,
   options: HttpStreamOptions = {},
 ): Promise<HttpStreamResult> {
-  const received = options.track === true || options.onProgress !== undefined ? new ReceivedStream() : null;
-  let offset = 0;
-  let resumes = 0;
+  const progress = new HttpStreamProgress(options);
   let fruitless = 0;
-  const finish = (ending: ConnectionEnding, refusedStatus: number | null = null): HttpStreamResult => ({
-    ending,
-    receivedBytes: offset,
-    summary: received?.finish() ?? null,
-    resumes,
-    refusedStatus,
-  });
   for (;;) {
-    const before = offset;
-    const attempt = await attemptOnce(streamUrl(url, offset), options, async (chunk) => {
-      // The offset moves only once the chunk was taken: a resume after a failed handler asks
-      // for that chunk again, never leaving a gap.
-      await options.onChunk?.(chunk);
-      offset += chunk.length;
-      if (received !== null) {
-        received.push(chunk);
-        options.onProgress?.(received);
-      }
-    });
-    if (attempt.kind === 'complete') return finish({ kind: 'end' });
-    if (attempt.kind === 'aborted') return finish({ kind: 'aborted' });
-    const waitMs = nextWait(attempt, offset, options);
-    if (waitMs === undefined) {
-      if (attempt.kind === 'cut' && !attempt.connected && offset === 0) {
-        throw new ClientError('SERVER_UNREACHABLE', `cannot reach ${url}: ${attempt.reason}`);
-      }
-      const status = attempt.kind === 'refused' ? attempt.status : null;
-      const code = status === null ? 'ECONNRESET' : `HTTP_${status}`;
-      return finish({ kind: 'failed', code, reason: attempt.reason }, status);
-    }
+    const before = progress.offset;
+    const attempt = await attemptOnce(streamUrl(url, progress.offset), options, (chunk) =>
+      progress.take(chunk),
+    );
+    if (attempt.kind === 'complete') return progress.finish({ kind: 'end' });
+    if (attempt.kind === 'aborted') return progress.finish({ kind: 'aborted' });
+    const waitMs = nextWait(attempt, progress.offset, options);
+    if (waitMs === undefined) return gaveUp(url, attempt, progress);
     if (attempt.kind === 'cut') {
-      fruitless = offset > before ? 0 : fruitless + 1;
+      fruitless = progress.offset > before ? 0 : fruitless + 1;
       if (fruitless > (options.maxResumes ?? 5))
-        return finish({ kind: 'failed', code: 'ECONNRESET', reason: attempt.reason });
-      if (offset > 0) resumes++;
+        return progress.finish({ kind: 'failed', code: 'ECONNRESET', reason: attempt.reason });
+      progress.countResume();
     }
     options.onRetry?.(attempt.reason);
     const waited = await delay(waitMs, true, { signal: options.signal }).catch(() => false);
-    if (!waited) return finish({ kind: 'aborted' });
+    if (!waited) return progress.finish({ kind: 'aborted' });
   }
 }
 
+/** What a watch has taken so far, over every attempt: the offset to resume from, and the summary. */
+class HttpStreamProgress {
+  readonly #options: HttpStreamOptions;
+  readonly #received: ReceivedStream | null;
+  #offset = 0;
+  #resumes = 0;
+
+  constructor(options: HttpStreamOptions) {
+    this.#options = options;
+    const tracked = options.track === true || options.onProgress !== undefined;
+    this.#received = tracked ? new ReceivedStream() : null;
+  }
+
+  get offset(): number {
+    return this.#offset;
+  }
+
+  async take(chunk: Uint8Array): Promise<void> {
+    // The offset moves only once the chunk was taken: a resume after a failed handler asks
+    // for that chunk again, never leaving a gap.
+    await this.#options.onChunk?.(chunk);
+    this.#offset += chunk.length;
+    if (this.#received !== null) {
+      this.#received.push(chunk);
+      this.#options.onProgress?.(this.#received);
+    }
+  }
+
+  /** Asking again with no byte yet is a retry, not a resume. */
+  countResume(): void {
+    if (this.#offset > 0) this.#resumes++;
+  }
+
+  finish(ending: ConnectionEnding, refusedStatus: number | null = null): HttpStreamResult {
+    return {
+      ending,
+      receivedBytes: this.#offset,
+      summary: this.#received?.finish() ?? null,
+      resumes: this.#resumes,
+      refusedStatus,
+    };
+  }
+}
+
+/** The result once asking again is pointless; a server never reached at all is an error. */
+function gaveUp(url: string, attempt: Unfinished, progress: HttpStreamProgress): HttpStreamResult {
+  if (attempt.kind === 'cut' && !attempt.connected && progress.offset === 0) {
+    throw new ClientError('SERVER_UNREACHABLE', `cannot reach ${url}: ${attempt.reason}`);
+  }
+  const status = attempt.kind === 'refused' ? attempt.status : null;
+  const code = status === null ? 'ECONNRESET' : `HTTP_${status}`;
+  return progress.finish({ kind: 'failed', code, reason: attempt.reason }, status);
+}
+
 /** How long to wait before asking again, or undefined to stop. */
-function nextWait(
-  attempt: Exclude<Attempt, { kind: 'complete' | 'aborted' }>,
-  offset: number,
-  options: HttpStreamOptions,
-): number | undefined {
+function nextWait(attempt: Unfinished, offset: number, options: HttpStreamOptions): number | undefined {
   const resumeDelayMs = options.resumeDelayMs ?? 1_000;
   const retrying = performance.now() < (options.retryUntilMs ?? Number.NEGATIVE_INFINITY);
   if (attempt.kind === 'cut') return offset > 0 || attempt.connected || retrying ? resumeDelayMs : undefined;

@@ -3,7 +3,9 @@
 // process, so the server's CPU time is its own. Run it with `pnpm --filter
 // @faf-replay/adapter-http bench` (after `pnpm build`); `--viewers N` (default 5000).
 import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { get, Agent } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { HttpApiServer } from '../http-api-server.js';
@@ -24,10 +26,66 @@ interface SegmentReport {
   readonly seconds: number;
 }
 
+/** What the server saw of one run. */
+interface ServerRun {
+  readonly viewers: number;
+  readonly streamBytes: number;
+  readonly connected: number;
+  readonly peakOpen: number;
+  readonly serverCpuMs: number;
+  readonly elapsedS: number;
+}
+
+interface ViewerTally {
+  connected: number;
+  complete: number;
+  failed: number;
+  bytes: number;
+}
+
 const GAME_ID = 77n;
+const CHUNKS = 100;
 
 async function server(viewers: number): Promise<void> {
   const long = fixture(fixtureFacts.long.file);
+  const { headerBytes } = fixtureFacts.long;
+  const body = long.subarray(headerBytes);
+  const { live, http, port } = await startServers(viewers);
+  const writer = live.writer(GAME_ID);
+  writer.client.send(Buffer.concat([long.subarray(0, headerBytes), bodyPart(body, 0)]));
+  // Watchable after the delay; the viewers join before the rest of the body comes.
+  await watchable(live);
+  const child = fork(fileURLToPath(import.meta.url), [
+    'viewers',
+    String(port),
+    String(viewers),
+    String(long.length),
+  ]);
+  const connected = Number(await nextMessage(child));
+  const peakOpen = http.openResponses;
+  const usage = usageFromNow();
+  // The body over 20 s in 100 chunks: the game goes on while they watch.
+  for (let i = 1; i < CHUNKS; i++) {
+    writer.client.send(bodyPart(body, i));
+    await delay(200);
+  }
+  // Past the delay, while the game is still live: segment requests per second.
+  await delay(3_000);
+  const segments = await segmentLoad(port, child);
+  writer.client.close();
+  const report = (await nextMessage(child)) as ViewerReport;
+  const { serverCpuMs, elapsedS } = usage();
+  child.kill();
+  await http.close();
+  await live.close();
+  const run: ServerRun = { viewers, streamBytes: long.length, connected, peakOpen, serverCpuMs, elapsedS };
+  process.stdout.write(summary(run, report, segments));
+}
+
+/** The live service, and its HTTP port with room for every viewer. */
+async function startServers(
+  viewers: number,
+): Promise<{ live: RealTimeService; http: HttpApiServer; port: number }> {
   const live = await RealTimeService.start({ delayMs: 2_000, updateIntervalMs: 500, graceMs: 1_000 });
   const http = new HttpApiServer({
     host: '127.0.0.1',
@@ -39,105 +97,103 @@ async function server(viewers: number): Promise<void> {
     maxOpenResponses: viewers + 10,
   });
   const { port } = await http.listen();
-  const writer = live.writer(GAME_ID);
-  const headerBytes = fixtureFacts.long.headerBytes;
-  const chunks = 100;
-  const body = long.subarray(headerBytes);
-  const part = (i: number): Uint8Array =>
-    body.subarray(Math.floor((i * body.length) / chunks), Math.floor(((i + 1) * body.length) / chunks));
-  writer.client.send(Buffer.concat([long.subarray(0, headerBytes), part(0)]));
-  // Watchable after the delay; the viewers join before the rest of the body comes.
+  return { live, http, port };
+}
+
+/** Part `i` of the body cut in `CHUNKS` nearly equal parts. */
+function bodyPart(body: Uint8Array, i: number): Uint8Array {
+  return body.subarray(Math.floor((i * body.length) / CHUNKS), Math.floor(((i + 1) * body.length) / CHUNKS));
+}
+
+async function watchable(live: RealTimeService): Promise<void> {
   while (
     live.service.directory.stream(GAME_ID)?.length === 0 ||
     live.service.directory.stream(GAME_ID) === undefined
   ) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await delay(100);
   }
-  const child = fork(fileURLToPath(import.meta.url), [
-    'viewers',
-    String(port),
-    String(viewers),
-    String(long.length),
-  ]);
-  const connected = await new Promise<number>((resolve) => child.once('message', (m) => resolve(Number(m))));
-  const peakOpen = http.openResponses;
+}
+
+/** The server's CPU time and the wall time from now on, read by calling the returned function. */
+function usageFromNow(): () => { serverCpuMs: number; elapsedS: number } {
   const cpuBefore = process.cpuUsage();
   const startedMs = performance.now();
-  // The body over 20 s in 100 chunks: the game goes on while they watch.
-  for (let i = 1; i < chunks; i++) {
-    writer.client.send(part(i));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  // Past the delay, while the game is still live: segment requests per second.
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
-  const segments = await segmentLoad(port, child);
-  writer.client.close();
-  const report = await new Promise<ViewerReport>((resolve) =>
-    child.once('message', (m) => resolve(m as ViewerReport)),
-  );
-  const cpu = process.cpuUsage(cpuBefore);
-  const elapsedS = (performance.now() - startedMs) / 1000;
-  const serverCpuMs = (cpu.user + cpu.system) / 1000;
+  return () => {
+    const cpu = process.cpuUsage(cpuBefore);
+    return { serverCpuMs: (cpu.user + cpu.system) / 1000, elapsedS: (performance.now() - startedMs) / 1000 };
+  };
+}
+
+function summary(run: ServerRun, report: ViewerReport, segments: SegmentReport): string {
+  const { viewers, streamBytes, connected, peakOpen, serverCpuMs, elapsedS } = run;
   const megabytes = report.bytes / 1e6;
-  child.kill();
-  await http.close();
-  await live.close();
   const lines = [
-    `HTTP fan-out: ${viewers} viewers of one game (${long.length} bytes, body sent over ~20 s, delay 2 s)`,
+    `HTTP fan-out: ${viewers} viewers of one game (${streamBytes} bytes, body sent over ~20 s, delay 2 s)`,
     `  viewers connected: ${connected}; held at once (server count): ${peakOpen}; complete: ${report.complete}; failed: ${report.failed}`,
     `  delivered: ${megabytes.toFixed(0)} MB in ${elapsedS.toFixed(1)} s`,
     `  server CPU: ${(serverCpuMs / 1000).toFixed(1)} s = ${(serverCpuMs / megabytes).toFixed(2)} ms per viewer-MB; ${((serverCpuMs / 1000 / elapsedS) * 100).toFixed(0)}% of a core`,
     `  segments: ${(segments.requests / segments.seconds).toFixed(0)} requests/s over ${segments.seconds} s (${segments.segmentCount} segments, 64 keep-alive connections, ${segments.failed} failed)`,
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
-async function segmentLoad(port: number, child: ReturnType<typeof fork>): Promise<SegmentReport> {
+function nextMessage(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve) => child.once('message', (message) => resolve(message)));
+}
+
+async function segmentLoad(port: number, child: ChildProcess): Promise<SegmentReport> {
   child.send({ segments: port });
-  return new Promise<SegmentReport>((resolve) => child.once('message', (m) => resolve(m as SegmentReport)));
+  return (await nextMessage(child)) as SegmentReport;
 }
 
 /** The child: opens the viewers, reports once connected, then once they all ended. */
 async function viewers(port: number, count: number, expectedBytes: number): Promise<void> {
   const cpuBefore = process.cpuUsage();
-  let connected = 0;
-  let complete = 0;
-  let failed = 0;
-  let bytes = 0;
+  const tally: ViewerTally = { connected: 0, complete: 0, failed: 0, bytes: 0 };
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-  const done = Array.from(
-    { length: count },
-    () =>
-      new Promise<void>((resolve) => {
-        let received = 0;
-        const request = get(
-          { host: '127.0.0.1', port, path: `/api/v1/games/${GAME_ID}/stream`, agent },
-          (response) => {
-            connected++;
-            if (connected === count) process.send?.(connected);
-            response.on('data', (chunk: Buffer) => (received += chunk.length));
-            response.on('end', () => {
-              bytes += received;
-              if (received === expectedBytes) complete++;
-              else failed++;
-              resolve();
-            });
-            response.on('error', () => {
-              failed++;
-              resolve();
-            });
-          },
-        );
-        request.on('error', () => {
-          failed++;
-          resolve();
-        });
-      }),
+  const onConnected = (): void => {
+    tally.connected++;
+    if (tally.connected === count) process.send?.(tally.connected);
+  };
+  const done = Array.from({ length: count }, () =>
+    watchWhole(port, agent, expectedBytes, tally, onConnected),
   );
   process.once('message', (message: { segments: number }) => void segmentRequests(message.segments));
   await Promise.all(done);
   const cpu = process.cpuUsage(cpuBefore);
-  process.send?.({ connected, complete, failed, bytes, clientCpuMs: (cpu.user + cpu.system) / 1000 });
+  process.send?.({ ...tally, clientCpuMs: (cpu.user + cpu.system) / 1000 });
+}
+
+/** One viewer of the whole stream: counted connected, then complete (every byte) or failed. */
+function watchWhole(
+  port: number,
+  agent: Agent,
+  expectedBytes: number,
+  tally: ViewerTally,
+  onConnected: () => void,
+): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const fail = (): void => {
+      tally.failed++;
+      resolve();
+    };
+    let received = 0;
+    const request = get(
+      { host: '127.0.0.1', port, path: `/api/v1/games/${GAME_ID}/stream`, agent },
+      (response) => {
+        onConnected();
+        response.on('data', (chunk: Buffer) => (received += chunk.length));
+        response.on('end', () => {
+          tally.bytes += received;
+          if (received === expectedBytes) tally.complete++;
+          else tally.failed++;
+          resolve();
+        });
+        response.on('error', fail);
+      },
+    );
+    request.on('error', fail);
+  });
 }
 
 /** The child: 64 keep-alive connections asking for segments for 5 s. */

@@ -3,7 +3,7 @@ import { FilePendingStatsJournal } from '@faf-replay/adapter-fs';
 import { FafDatabase, FafGameAdmission, FafMetadataSource, FafStatsSink } from '@faf-replay/adapter-mysql';
 import type { FafWarning } from '@faf-replay/adapter-mysql';
 import { DurableStatsSink, admitEveryGame } from '@faf-replay/core';
-import type { Clock, Logger } from '@faf-replay/core';
+import type { Clock, GameAdmission, Logger } from '@faf-replay/core';
 import type { Config } from '../config/config-schema.js';
 import type { DatabaseOperation, PrometheusEvents } from '../metrics/prometheus-events.js';
 import type { Composition } from './composition.js';
@@ -19,48 +19,17 @@ export function bindFafMode(composition: Composition, config: Config): void {
 }
 
 function fafModeParts(config: Config, logger: Logger, clock: Clock, events: PrometheusEvents): ModeParts {
-  const { database, replay, storage } = config;
-  const db = new FafDatabase({
-    host: database.host,
-    port: database.port,
-    user: database.user,
-    password: database.password,
-    name: database.name,
-    poolSize: database.pool_size,
-    queryTimeoutMs: ms(database.query_timeout_s),
-  });
+  const db = fafDatabase(config.database);
   const warn = (operation: DatabaseOperation) => (warning: FafWarning) => {
     events.databaseError(operation);
     logger.warn({ replayId: String(warning.gameId), err: warning.cause }, warning.message);
   };
-  const stats = new DurableStatsSink({
-    target: new FafStatsSink(db),
-    journal: new FilePendingStatsJournal({
-      dir: join(storage.spool_path, 'pending-stats'),
-      ioTimeoutMs: ms(storage.io_timeout_s),
-    }),
-    clock,
-    logger,
-    retryMs: ms(database.retry_interval_s),
-    onTargetError: () => {
-      events.databaseError('stats');
-      events.databaseReachable(false);
-    },
-  });
+  const stats = durableStats(db, config, clock, logger, events);
   events.readPendingStatsUpdatesFrom(() => stats.pendingUpdates);
-  const checked = replay.require_known_game || replay.require_known_player;
   return {
     metadata: new FafMetadataSource(db, { onWarning: warn('metadata') }),
     stats,
-    admission: checked
-      ? new FafGameAdmission(db, {
-          requireKnownGame: replay.require_known_game,
-          requireKnownPlayer: replay.require_known_player,
-          maxAgeAfterEndMs: ms(replay.known_game_max_age_after_end_s),
-          clock,
-          onWarning: warn('admission'),
-        })
-      : admitEveryGame,
+    admission: gameAdmission(db, config.replay, clock, warn('admission')),
     start: async () => {
       await checkDatabase(db, config, logger, events);
       void stats.resume();
@@ -70,6 +39,59 @@ function fafModeParts(config: Config, logger: Logger, clock: Clock, events: Prom
       await db.close();
     },
   };
+}
+
+function fafDatabase(database: Config['database']): FafDatabase {
+  return new FafDatabase({
+    host: database.host,
+    port: database.port,
+    user: database.user,
+    password: database.password,
+    name: database.name,
+    poolSize: database.pool_size,
+    queryTimeoutMs: ms(database.query_timeout_s),
+  });
+}
+
+/** `game_stats` updates queued on disk until the database takes them. */
+function durableStats(
+  db: FafDatabase,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  events: PrometheusEvents,
+): DurableStatsSink {
+  return new DurableStatsSink({
+    target: new FafStatsSink(db),
+    journal: new FilePendingStatsJournal({
+      dir: join(config.storage.spool_path, 'pending-stats'),
+      ioTimeoutMs: ms(config.storage.io_timeout_s),
+    }),
+    clock,
+    logger,
+    retryMs: ms(config.database.retry_interval_s),
+    onTargetError: () => {
+      events.databaseError('stats');
+      events.databaseReachable(false);
+    },
+  });
+}
+
+/** Games and players checked against the database when the config asks; otherwise every game is let in. */
+function gameAdmission(
+  db: FafDatabase,
+  replay: Config['replay'],
+  clock: Clock,
+  onWarning: (warning: FafWarning) => void,
+): GameAdmission {
+  if (!replay.require_known_game && !replay.require_known_player) return admitEveryGame;
+  return new FafGameAdmission(db, {
+    requireKnownGame: replay.require_known_game,
+    requireKnownPlayer: replay.require_known_player,
+    maxAgeAfterEndMs: ms(replay.known_game_max_age_after_end_s),
+    clock,
+    onWarning,
+  });
 }
 
 /** Finds a wrong password or host at start, not when the first game ends; serving goes on either way. */

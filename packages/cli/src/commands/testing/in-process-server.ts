@@ -26,26 +26,7 @@ export async function startInProcessServer(flags: readonly string[] = []): Promi
   const dataDir = mkdtempSync(join(tmpdir(), 'faf-cli-server-'));
   const vaultPath = join(dataDir, 'vault');
   const log = new LogLines();
-  const config = loadConfig(
-    [
-      '--server.host=127.0.0.1',
-      '--server.port=0',
-      '--server.websocket_port=null',
-      '--server.prometheus_port=null',
-      '--server.http_port=null',
-      '--server.linger_s=0.05',
-      '--server.shutdown_timeout_s=5',
-      `--storage.vault_path=${vaultPath}`,
-      `--storage.spool_path=${join(dataDir, 'spool')}`,
-      '--replay.delay_s=0.5',
-      '--replay.update_interval_s=0.1',
-      '--replay.time_with_zero_writers_to_end_replay_s=0.5',
-      '--log.level=info',
-      '--log.format=json',
-      ...flags,
-    ],
-    {},
-  );
+  const config = loadConfig([...testServerFlags(dataDir, vaultPath), ...flags], {});
   const server = await startServer(config, { logDestination: log });
   const port = server.addresses.tcp?.port;
   if (port === undefined) throw new Error('the test server has no TCP port');
@@ -55,13 +36,28 @@ export async function startInProcessServer(flags: readonly string[] = []): Promi
     tcpAddress: `127.0.0.1:${port}`,
     websocketAddress: websocketPort === undefined ? undefined : `ws://127.0.0.1:${websocketPort}`,
     vaultPath,
-    waitForLog: (text, timeoutMs = 10_000) =>
-      waitUntil(() => (log.messages.some((message) => message.includes(text)) ? true : undefined), {
-        what: `log line "${text}"`,
-        timeoutMs,
-        wakeups: [log.wakeup],
-      }).then(() => undefined),
+    waitForLog: (text, timeoutMs = 10_000) => log.waitFor(text, timeoutMs),
   };
+}
+
+/** Only the TCP listener, on loopback port 0; vault and spool in `dataDir`; short delay, grace and linger. */
+function testServerFlags(dataDir: string, vaultPath: string): string[] {
+  return [
+    '--server.host=127.0.0.1',
+    '--server.port=0',
+    '--server.websocket_port=null',
+    '--server.prometheus_port=null',
+    '--server.http_port=null',
+    '--server.linger_s=0.05',
+    '--server.shutdown_timeout_s=5',
+    `--storage.vault_path=${vaultPath}`,
+    `--storage.spool_path=${join(dataDir, 'spool')}`,
+    '--replay.delay_s=0.5',
+    '--replay.update_interval_s=0.1',
+    '--replay.time_with_zero_writers_to_end_replay_s=0.5',
+    '--log.level=info',
+    '--log.format=json',
+  ];
 }
 
 /** A pino destination that keeps each line's message and wakes whoever waits for one. */
@@ -80,5 +76,14 @@ class LogLines {
       this.messages.push(String((JSON.parse(line) as { msg?: unknown }).msg));
     }
     for (const wake of this.#listeners) wake();
+  }
+
+  /** Resolves once a line's message contains `text`. */
+  waitFor(text: string, timeoutMs: number): Promise<void> {
+    return waitUntil(() => (this.messages.some((message) => message.includes(text)) ? true : undefined), {
+      what: `log line "${text}"`,
+      timeoutMs,
+      wakeups: [this.wakeup],
+    }).then(() => undefined);
   }
 }

@@ -1,3 +1,6 @@
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   listenOverflows,
@@ -7,6 +10,7 @@ import {
   parseListenOverflows,
   parseMachineCpu,
   parseRss,
+  parseWriteBytes,
   sampleProcess,
 } from './proc-stats.ts';
 
@@ -20,6 +24,12 @@ describe('parsing /proc', () => {
     const status = 'Name:\tnode\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n';
     expect(parseRss(status)).toEqual({ rssBytes: 1024 * 1024, peakRssBytes: 2048 * 1024 });
     expect(() => parseRss('Name:\tnode\n')).toThrow(/VmRSS/);
+  });
+
+  it('reads the bytes written to storage from /proc io', () => {
+    const io = 'rchar: 10\nwchar: 20\nread_bytes: 4096\nwrite_bytes: 8192\ncancelled_write_bytes: 0\n';
+    expect(parseWriteBytes(io)).toBe(8192);
+    expect(() => parseWriteBytes('rchar: 1\n')).toThrow(/write_bytes/);
   });
 
   it('reads the machine CPU, idle and iowait not busy', () => {
@@ -44,6 +54,22 @@ describe('this machine', () => {
     expect(sample.cpuMs).toBeGreaterThan(0);
     expect(sample.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
     expect(sample.peakRssBytes).toBeGreaterThanOrEqual(sample.rssBytes);
+    expect(sample.diskWrittenBytes).toBeGreaterThanOrEqual(0);
+  });
+
+  it('counts what a process writes to a file and syncs', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'proc-stats-'));
+    try {
+      const before = sampleProcess(process.pid).diskWrittenBytes;
+      const file = join(directory, 'written');
+      writeFileSync(file, Buffer.alloc(1 << 20, 1));
+      const fd = openSync(file, 'r+');
+      fsyncSync(fd);
+      closeSync(fd);
+      expect(sampleProcess(process.pid).diskWrittenBytes - before).toBeGreaterThanOrEqual(1 << 20);
+    } finally {
+      rmSync(directory, { recursive: true });
+    }
   });
 
   it('reads the open-file limit, the machine CPU and the listen-queue counter', () => {

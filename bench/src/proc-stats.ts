@@ -9,6 +9,11 @@ export interface ProcSample {
   readonly rssBytes: number;
   /** Peak RSS so far (VmHWM). */
   readonly peakRssBytes: number;
+  /**
+   * Bytes the process caused to be written to storage (`write_bytes` in `/proc/<pid>/io`: page
+   * cache pages it dirtied, each time it dirtied them), including files deleted before writeback.
+   */
+  readonly diskWrittenBytes: number;
 }
 
 let clockTicksPerSecond: number | undefined;
@@ -23,7 +28,20 @@ function clockTicks(): number {
 export function sampleProcess(pid: number, nowMs = performance.now()): ProcSample {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return { atMs: nowMs, cpuMs: parseCpuMs(stat, clockTicks()), ...parseRss(status) };
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return {
+    atMs: nowMs,
+    cpuMs: parseCpuMs(stat, clockTicks()),
+    ...parseRss(status),
+    diskWrittenBytes: parseWriteBytes(io),
+  };
+}
+
+/** `write_bytes` of `/proc/<pid>/io`. */
+export function parseWriteBytes(io: string): number {
+  const match = /^write_bytes:\s+(\d+)$/m.exec(io);
+  if (match === null) throw new Error('no write_bytes in /proc io');
+  return Number(match[1]);
 }
 
 /** utime + stime (fields 14 and 15) in ms. The command name, field 2, may hold spaces and parentheses. */

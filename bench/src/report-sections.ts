@@ -49,22 +49,27 @@ export function connectionsSection(result: ConnectionsResult): string[] {
 
 export function memorySection(result: MemoryResult): string[] {
   const { plan } = result;
+  const window = result.checkpoints[0]?.windowMb ?? Number.NaN;
   return [
     '## Scenario 4: memory',
     '',
-    `${plan.games} live games × ${plan.writersPerGame} writers × ${plan.readersPerGame} readers of the whole game, sent as ` +
-      `fast as the server takes it up to each checkpoint, then held. Per game = (RSS − idle RSS ${fixed(result.idleRssMb, 0)} MB) ` +
-      `/ ${plan.games}. Fit: **${fixed(result.fixedMbPerGame, 1)} MB + ${fixed(result.rssMbPerStreamMb, 2)} MB per MB of ` +
-      `canonical stream** (a 48-minute game's stream is 5.6 MB).`,
+    `${plan.games} live games × ${plan.writersPerGame} writers × ${plan.readersPerGame} readers of the whole 48-minute ` +
+      `game, streamed at its own pace sped up ${plan.speedUp}× (server delay ${plan.delayS} s, so each game holds ` +
+      `${fixed(window * 1000, 0)} KB inside its delay window); sampled at each checkpoint. Per game = (RSS − idle RSS ` +
+      `${fixed(result.idleRssMb, 0)} MB) / ${plan.games}. Fit: **${fixed(result.fixedMbPerGame, 2)} MB + ` +
+      `${fixed(result.rssMbPerStreamMb, 3)} MB per MB of canonical stream** (flat is the goal: a live game keeps its ` +
+      `bookkeeping, hot windows and undecided bytes, not its stream). Bound: 256 KiB + the delay window = ` +
+      `${fixed(result.checkpoints[0]?.targetMb ?? Number.NaN, 2)} MB per game.`,
     '',
     ...table(
-      ['game time', 'stream', 'RSS per game', 'JS heap per game', 'external per game'],
+      ['game time', 'stream', 'RSS per game', 'JS heap per game', 'external per game', 'within the bound'],
       result.checkpoints.map((point) => [
         `${fixed(point.gameMinutes, 0)} min`,
         `${fixed(point.streamMb, 2)} MB`,
-        `${fixed(point.rssPerGameMb, 1)} MB`,
-        `${fixed(point.heapPerGameMb, 1)} MB`,
-        `${fixed(point.externalPerGameMb, 1)} MB`,
+        `${fixed(point.rssPerGameMb, 2)} MB`,
+        `${fixed(point.heapPerGameMb, 2)} MB`,
+        `${fixed(point.externalPerGameMb, 2)} MB`,
+        point.rssPerGameMb <= point.targetMb ? 'yes' : 'no',
       ]),
     ),
     '',

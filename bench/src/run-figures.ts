@@ -16,6 +16,16 @@ export const figures: readonly Figure[] = [
     digits: 2,
     read: (r) => r.throughput?.cpuRatioToRelay,
   },
+  {
+    name: 'The same without the compression of the saved replays (×)',
+    digits: 2,
+    read: (r) => r.throughput?.dataPathRatioToRelay,
+  },
+  {
+    name: 'Disk written per byte ingested',
+    digits: 2,
+    read: (r) => r.throughput?.diskBytesPerByteIngested,
+  },
   { name: 'Server: MB ingested per CPU-second', digits: 1, read: (r) => r.throughput?.serverMbPerCpuS },
   { name: 'Relay: MB ingested per CPU-second', digits: 1, read: (r) => r.throughput?.relayMbPerCpuS },
   {
@@ -48,7 +58,7 @@ export const figures: readonly Figure[] = [
   },
   {
     name: 'RSS per live game at 48 min, MB',
-    digits: 1,
+    digits: 2,
     read: (r) => r.memory?.checkpoints.at(-1)?.rssPerGameMb,
   },
 ];

@@ -3,6 +3,8 @@ import { megabytes, wholeGames } from './bench-context.ts';
 import type { BenchContext } from './bench-context.ts';
 import type { GeneratorSummary } from './generator-summary.ts';
 import { LoadGenerator } from './load-generator.ts';
+import { TICK_MS } from './replay-source.ts';
+import type { GameStream } from './replay-source.ts';
 import { checkSavedFiles } from './saved-files.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
 import { TargetProcess } from './target-process.ts';
@@ -13,10 +15,12 @@ export interface MemoryPlan {
   readonly games: number;
   readonly writersPerGame: number;
   readonly readersPerGame: number;
-  /** Fractions of the whole game at which the games are held and measured (below 1: still live). */
+  /** Game time per wall time: the 48-minute game is streamed paced, this much faster than real. */
+  readonly speedUp: number;
+  /** The server's replay delay. */
+  readonly delayS: number;
+  /** Fractions of the whole game at which the server is sampled (below 1: still live). */
   readonly checkpoints: readonly number[];
-  /** Settling time at each checkpoint once the server has received everything sent. */
-  readonly settleS: number;
 }
 
 export interface MemoryCheckpoint {
@@ -27,6 +31,10 @@ export interface MemoryCheckpoint {
   readonly rssPerGameMb: number;
   readonly heapPerGameMb: number;
   readonly externalPerGameMb: number;
+  /** The stream bytes inside the delay window at this pace: what a game may hold undecided. */
+  readonly windowMb: number;
+  /** The issue's bound: 256 KiB + the bytes inside the delay window. */
+  readonly targetMb: number;
 }
 
 export interface MemoryResult {
@@ -44,13 +52,15 @@ export interface MemoryResult {
 const RECEIVE_TIMEOUT_MS = 120_000;
 
 /**
- * Scenario 4: memory. G live games × W writers × R readers of the whole 48-minute game, sent as
- * fast as the server takes it up to each checkpoint (a fraction of the game), then held while the
- * server's RSS, heap and external memory are read. Per game = (RSS − idle RSS) / G. At the end the
- * games finish and every reader and saved file is checked.
+ * Scenario 4: memory. G live games × W writers × R readers of the whole 48-minute game, streamed
+ * at the game's own pace sped up `speedUp` times (so a game's bytes inside the delay window are
+ * `speedUp` times the real ones), with no burst that would leave the allocator holding garbage.
+ * At each checkpoint (a fraction of the game) the server's RSS, heap and external memory are read.
+ * Per game = (sample − idle) / G; flat over the game's length is the goal. At the end the games
+ * finish and every reader and saved file is checked.
  */
 export async function runMemory(context: BenchContext, plan: MemoryPlan): Promise<MemoryResult> {
-  const target = await TargetProcess.startServer({ delayS: 1, graceS: 2 });
+  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 2 });
   try {
     return await measure(context, target, plan);
   } finally {
@@ -72,25 +82,23 @@ async function measure(
     port: target.tcpPort,
     writersPerGame: plan.writersPerGame,
     readersPerGame: plan.readersPerGame,
-    speedUp: Number.POSITIVE_INFINITY,
+    speedUp: plan.speedUp,
     readerDelayMs: 500,
-    serverDelayMs: 0,
+    serverDelayMs: plan.delayS * 1000,
   });
   const idle = await sampler.sample();
   const checkpoints: MemoryCheckpoint[] = [];
-  generator.limitTicks(0);
+  const pace = { windowMb: windowMegabytes(stream, plan), games: plan.games };
   generator.addGames(specs, 1000);
   for (const fraction of plan.checkpoints) {
-    generator.limitTicks(fraction);
     const ticks = Math.ceil(fraction * stream.tickEnds.length);
     const perWriterBytes = ticks === 0 ? stream.headerBytes : (stream.tickEnds[ticks - 1] ?? 0);
-    const sample = await received(sampler, plan.games * plan.writersPerGame * perWriterBytes, plan.settleS);
-    checkpoints.push(checkpoint(fraction, ticks, perWriterBytes, idle, sample, plan.games));
+    const sample = await received(sampler, plan.games * plan.writersPerGame * perWriterBytes);
+    checkpoints.push(checkpoint({ fraction, ticks, streamBytes: perWriterBytes }, idle, sample, pace));
     context.log(
       `memory: at ${(fraction * 100).toFixed(0)}% ${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game`,
     );
   }
-  generator.limitTicks(1);
   if (!(await generator.idle(RECEIVE_TIMEOUT_MS))) context.log('memory: games did not end; cutting them');
   generator.abort();
   const final = generator.summary();
@@ -107,29 +115,39 @@ async function measure(
   };
 }
 
-/** Waits until the server has received `bytes` from writers, then `settleS` more, and samples. */
-async function received(sampler: TargetSampler, bytes: number, settleS: number): Promise<TargetSample> {
+/** Waits until the server has received `bytes` from writers, and samples it then. */
+async function received(sampler: TargetSampler, bytes: number): Promise<TargetSample> {
   const deadline = performance.now() + RECEIVE_TIMEOUT_MS;
-  while ((await sampler.sample()).receivedBytes < bytes && performance.now() < deadline) await delay(250);
-  await delay(settleS * 1000);
-  return sampler.sample();
+  let sample = await sampler.sample();
+  while (sample.receivedBytes < bytes && performance.now() < deadline) {
+    await delay(100);
+    sample = await sampler.sample();
+  }
+  return sample;
+}
+
+/** The bytes of one game's stream that arrive within the delay, at the plan's pace. */
+function windowMegabytes(stream: GameStream, plan: MemoryPlan): number {
+  const wallS = (stream.tickEnds.length * TICK_MS) / 1000 / plan.speedUp;
+  return megabytes(stream.bytes.length) * Math.min(1, plan.delayS / wallS);
 }
 
 function checkpoint(
-  fraction: number,
-  ticks: number,
-  streamBytes: number,
+  at: { readonly fraction: number; readonly ticks: number; readonly streamBytes: number },
   idle: TargetSample,
   sample: TargetSample,
-  games: number,
+  pace: { readonly windowMb: number; readonly games: number },
 ): MemoryCheckpoint {
+  const { games } = pace;
   return {
-    fraction,
-    streamMb: megabytes(streamBytes),
-    gameMinutes: ticks / 600,
+    fraction: at.fraction,
+    streamMb: megabytes(at.streamBytes),
+    gameMinutes: at.ticks / 600,
     rssPerGameMb: megabytes(sample.rssBytes - idle.rssBytes) / games,
     heapPerGameMb: megabytes(sample.heapUsedBytes - idle.heapUsedBytes) / games,
     externalPerGameMb: megabytes(sample.externalBytes - idle.externalBytes) / games,
+    windowMb: pace.windowMb,
+    targetMb: 0.25 * 1.048576 + pace.windowMb,
   };
 }
 

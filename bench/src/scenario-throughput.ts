@@ -1,3 +1,4 @@
+import { constants, zstdCompressSync } from 'node:zlib';
 import { megabytes, wholeGames } from './bench-context.ts';
 import type { BenchContext } from './bench-context.ts';
 import { LoadGenerator } from './load-generator.ts';
@@ -26,6 +27,8 @@ export interface ThroughputRun {
   /** Ingest rate while the writers were sending (from the first connection to the last writer's end). */
   readonly mbPerWallS: number;
   readonly peakRssMb: number;
+  /** Bytes the process wrote to storage (live log, segments, vault) per byte ingested. */
+  readonly diskBytesPerByteIngested: number;
   readonly generatorCpuShare: number;
   readonly readersComplete: number;
   readonly readersCorrupt: number;
@@ -45,6 +48,15 @@ export interface ThroughputResult {
   readonly relayCpuMsPerMb: number;
   /** Our CPU per MB over the relay's (medians): the figure that holds across machines. */
   readonly cpuRatioToRelay: number;
+  /**
+   * What compressing the saved replays costs per MB ingested: the same streams compressed at the
+   * server's zstd level in the bench's process. The relay saves nothing, so our ratio without it
+   * is the ratio of the data paths.
+   */
+  readonly zstdCpuMsPerMb: number;
+  readonly dataPathRatioToRelay: number;
+  /** Median over the server's runs. */
+  readonly diskBytesPerByteIngested: number;
 }
 
 const IDLE_TIMEOUT_MS = 180_000;
@@ -69,6 +81,7 @@ export async function runThroughput(context: BenchContext, plan: ThroughputPlan)
     median(runs.filter((run) => run.target === kind).map(pick));
   const serverCpuMsPerMb = medianOf('server', (run) => run.cpuMsPerMb);
   const relayCpuMsPerMb = medianOf('relay', (run) => run.cpuMsPerMb);
+  const zstdCpuMsPerMb = compressionCpuMsPerMb(context, plan);
   return {
     plan,
     runs,
@@ -77,7 +90,27 @@ export async function runThroughput(context: BenchContext, plan: ThroughputPlan)
     serverCpuMsPerMb,
     relayCpuMsPerMb,
     cpuRatioToRelay: serverCpuMsPerMb / relayCpuMsPerMb,
+    zstdCpuMsPerMb,
+    dataPathRatioToRelay: (serverCpuMsPerMb - zstdCpuMsPerMb) / relayCpuMsPerMb,
+    diskBytesPerByteIngested: medianOf('server', (run) => run.diskBytesPerByteIngested),
   };
+}
+
+/** The server's default zstd level (`storage.compression_level`), which the bench leaves as is. */
+const SERVER_ZSTD_LEVEL = 10;
+
+/** CPU ms per MB ingested that compressing each game's stream once costs (median of 3). */
+function compressionCpuMsPerMb(context: BenchContext, plan: ThroughputPlan): number {
+  const stream = wholeGames(context.source, 1)[0]?.stream.bytes;
+  if (stream === undefined) return Number.NaN;
+  const params = { [constants.ZSTD_c_compressionLevel]: SERVER_ZSTD_LEVEL };
+  const samples = [0, 1, 2].map(() => {
+    const before = process.cpuUsage();
+    zstdCompressSync(stream, { params });
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  });
+  return median(samples) / megabytes(stream.length * plan.writersPerGame);
 }
 
 /** One flood; `cpuProfileDir` runs the server under `node --cpu-prof`. */
@@ -143,6 +176,7 @@ async function flood(
     cpuMsPerMb: window.cpuMs / ingestedMb,
     mbPerWallS: ingestedMb / (writingMs / 1000),
     peakRssMb: megabytes(window.peakRssBytes),
+    diskBytesPerByteIngested: window.diskWrittenBytes / summary.sentBytes,
     generatorCpuShare: window.generatorCpuShare,
     readersComplete: summary.readersComplete,
     readersCorrupt: summary.readersCorrupt,

@@ -36,6 +36,8 @@ export interface WindowStats {
   readonly listenOverflows: number;
   readonly rssBytes: number;
   readonly peakRssBytes: number;
+  /** Bytes the process caused to be written to storage (see `ProcSample.diskWrittenBytes`). */
+  readonly diskWrittenBytes: number;
   /** Median and max of the per-scrape event-loop delay p99. */
   readonly loopP99MedianMs: number;
   readonly loopP99MaxMs: number;
@@ -126,6 +128,7 @@ export class TargetSampler {
       listenOverflows: to.listenOverflows - from.listenOverflows,
       rssBytes: to.rssBytes,
       peakRssBytes: to.peakRssBytes,
+      diskWrittenBytes: to.diskWrittenBytes - from.diskWrittenBytes,
       loopP99MedianMs: median(loopP99s),
       loopP99MaxMs: max(loopP99s),
       loopMaxMs: max(inside.map((s) => s.loopMaxMs).filter((v) => !Number.isNaN(v))),

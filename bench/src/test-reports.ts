@@ -11,6 +11,7 @@ export function testThroughputRun(overrides: Partial<ThroughputRun> = {}): Throu
     cpuMsPerMb: 10,
     mbPerWallS: 200,
     peakRssMb: 300,
+    diskBytesPerByteIngested: 0.6,
     generatorCpuShare: 0.2,
     readersComplete: 4,
     readersCorrupt: 0,
@@ -54,6 +55,9 @@ export function testReport(
       serverCpuMsPerMb: 10,
       relayCpuMsPerMb: 2,
       cpuRatioToRelay: 5,
+      zstdCpuMsPerMb: 3,
+      dataPathRatioToRelay: 3.5,
+      diskBytesPerByteIngested: 0.6,
     },
     ...overrides,
   };

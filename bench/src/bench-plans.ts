@@ -1,4 +1,5 @@
 import type { ConnectionsPlan } from './scenario-connections.ts';
+import type { HttpPlan } from './scenario-http.ts';
 import type { MemoryPlan } from './scenario-memory.ts';
 import type { PeakPlan } from './scenario-peak.ts';
 import type { ThroughputPlan } from './scenario-throughput.ts';
@@ -8,6 +9,7 @@ export interface BenchPlans {
   readonly peak: PeakPlan;
   readonly connections: ConnectionsPlan;
   readonly memory: MemoryPlan;
+  readonly http: HttpPlan;
 }
 
 /**
@@ -45,5 +47,6 @@ export function benchPlans(mode: 'short' | 'full'): BenchPlans {
       delayS: 1,
       checkpoints: full ? [0.05, 0.1, 0.25, 0.5, 0.75, 0.99] : [0.1, 0.25, 0.5, 0.75, 0.99],
     },
+    http: { viewers: 5_000 },
   };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { SelfTimeEntry } from './cpu-profile-summary.ts';
 import type { MachineInfo } from './machine-info.ts';
 import type { ConnectionsResult } from './scenario-connections.ts';
+import type { HttpResult } from './scenario-http.ts';
 import type { MemoryResult } from './scenario-memory.ts';
 import { appendRunFigures } from './run-figures.ts';
 import type { PeakResult } from './scenario-peak.ts';
@@ -32,6 +33,7 @@ export interface BenchReport {
   readonly peak?: PeakResult | undefined;
   readonly connections?: ConnectionsResult | undefined;
   readonly memory?: MemoryResult | undefined;
+  readonly http?: HttpResult | undefined;
   readonly profiles: readonly ProfileResult[];
   /** Scenarios that could not finish (an exception, e.g. the server died), with the reason. */
   readonly failures: readonly string[];

@@ -15,6 +15,30 @@ describe('the Markdown report', () => {
     expect(markdown).toContain('Disk written per byte ingested: **0.60**');
     expect(markdown).toContain('readers 4/4 complete, files 2/2 equal');
     expect(markdown).not.toContain("FAF's peak");
+    expect(markdown).not.toContain('HTTP fan-out');
+  });
+
+  it('reports the HTTP fan-out: viewers held, CPU per viewer-MB and segment requests', () => {
+    const figures = {
+      viewers: 5000,
+      streamBytes: 1_565_410,
+      connected: 5000,
+      heldAtOnce: 4990,
+      complete: 4990,
+      failed: 10,
+      deliveredMb: 7811.4,
+      elapsedS: 35.8,
+      serverCpuS: 8.7,
+      cpuMsPerViewerMb: 1.114,
+      segmentRequestsPerS: 8187.2,
+      segmentRequestsFailed: 0,
+    };
+    const markdown = renderMarkdown(report([run()], { http: { plan: { viewers: 5000 }, figures } }));
+    expect(markdown).toContain(
+      '| HTTP fan-out: stream viewers of one game held, CPU per viewer-MB | 4990 viewers (4990 complete), 1.11 ms; 8187 segment requests/s |',
+    );
+    expect(markdown).toContain('## Scenario 6: HTTP fan-out');
+    expect(markdown).toContain('| viewers complete / failed | 4990 / 10 |');
   });
 });
 

@@ -15,6 +15,7 @@ import { loadReplaySource } from './replay-source.ts';
 import { renderMarkdown } from './report-markdown.ts';
 import { findCorruption } from './result-checks.ts';
 import { runConnections } from './scenario-connections.ts';
+import { runHttp } from './scenario-http.ts';
 import { runMemory } from './scenario-memory.ts';
 import { runPeak } from './scenario-peak.ts';
 import { runThroughput } from './scenario-throughput.ts';
@@ -44,7 +45,10 @@ function commit(): string {
   }
 }
 
-type Measured = Pick<BenchReport, 'throughput' | 'peak' | 'connections' | 'memory' | 'profiles' | 'failures'>;
+type Measured = Pick<
+  BenchReport,
+  'throughput' | 'peak' | 'connections' | 'memory' | 'http' | 'profiles' | 'failures'
+>;
 
 /** Runs the chosen scenarios; one that throws (say, the server died) is reported and the rest run. */
 async function measure(chosen: BenchOptions, context: BenchContext): Promise<Measured> {
@@ -85,7 +89,8 @@ async function measure(chosen: BenchOptions, context: BenchContext): Promise<Mea
   const memory = wanted.has('memory')
     ? await attempt('memory', () => runMemory(context, plans.memory))
     : undefined;
-  return { throughput, peak, connections, memory, profiles, failures };
+  const http = wanted.has('http') ? await attempt('http', () => runHttp(context, plans.http)) : undefined;
+  return { throughput, peak, connections, memory, http, profiles, failures };
 }
 
 async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<BenchReport, 'durationS'>> {

@@ -61,6 +61,17 @@ export const figures: readonly Figure[] = [
     digits: 2,
     read: (r) => r.memory?.checkpoints.at(-1)?.rssPerGameMb,
   },
+  { name: 'HTTP fan-out: viewers held at once', digits: 0, read: (r) => r.http?.figures.heldAtOnce },
+  {
+    name: 'HTTP fan-out: server CPU ms per viewer-MB',
+    digits: 2,
+    read: (r) => r.http?.figures.cpuMsPerViewerMb,
+  },
+  {
+    name: 'HTTP segment requests per second',
+    digits: 0,
+    read: (r) => r.http?.figures.segmentRequestsPerS,
+  },
 ];
 
 /**

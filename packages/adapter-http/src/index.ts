@@ -7,3 +7,4 @@ export { VaultDownloads } from './replay-downloads.js';
 export type { ReplayDownloads, SavedReplay, VaultDownloadsOptions } from './replay-downloads.js';
 export type { GameView, PlayerView } from './game-view.js';
 export type { ReplayView } from './game-board.js';
+export type { HttpFanoutFigures } from './bench/http-fanout.js';

@@ -1,7 +1,8 @@
 // The HTTP fan-out bench (not a test): one process serving N concurrent HTTP stream viewers of
 // one game, then segment requests per second. The viewers and the segment load run in a child
 // process, so the server's CPU time is its own. Run it with `pnpm --filter
-// @faf-replay/adapter-http bench` (after `pnpm build`); `--viewers N` (default 5000).
+// @faf-replay/adapter-http bench` (after `pnpm build`); `--viewers N` (default 5000); `--json`
+// prints the figures as one JSON line (`HttpFanoutFigures`), as `pnpm bench` reads them.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { get, Agent } from 'node:http';
@@ -46,7 +47,24 @@ interface ViewerTally {
 const GAME_ID = 77n;
 const CHUNKS = 100;
 
-async function server(viewers: number): Promise<void> {
+/** What `--json` prints: the figures of one run. */
+export interface HttpFanoutFigures {
+  readonly viewers: number;
+  readonly streamBytes: number;
+  readonly connected: number;
+  /** Stream responses open at once, as the server counted them. */
+  readonly heldAtOnce: number;
+  readonly complete: number;
+  readonly failed: number;
+  readonly deliveredMb: number;
+  readonly elapsedS: number;
+  readonly serverCpuS: number;
+  readonly cpuMsPerViewerMb: number;
+  readonly segmentRequestsPerS: number;
+  readonly segmentRequestsFailed: number;
+}
+
+async function server(viewers: number, json: boolean): Promise<void> {
   const long = fixture(fixtureFacts.long.file);
   const { headerBytes } = fixtureFacts.long;
   const body = long.subarray(headerBytes);
@@ -79,7 +97,27 @@ async function server(viewers: number): Promise<void> {
   await http.close();
   await live.close();
   const run: ServerRun = { viewers, streamBytes: long.length, connected, peakOpen, serverCpuMs, elapsedS };
-  process.stdout.write(summary(run, report, segments));
+  process.stdout.write(
+    json ? `${JSON.stringify(figures(run, report, segments))}\n` : summary(run, report, segments),
+  );
+}
+
+function figures(run: ServerRun, report: ViewerReport, segments: SegmentReport): HttpFanoutFigures {
+  const deliveredMb = report.bytes / 1e6;
+  return {
+    viewers: run.viewers,
+    streamBytes: run.streamBytes,
+    connected: run.connected,
+    heldAtOnce: run.peakOpen,
+    complete: report.complete,
+    failed: report.failed,
+    deliveredMb,
+    elapsedS: run.elapsedS,
+    serverCpuS: run.serverCpuMs / 1000,
+    cpuMsPerViewerMb: run.serverCpuMs / deliveredMb,
+    segmentRequestsPerS: segments.requests / segments.seconds,
+    segmentRequestsFailed: segments.failed,
+  };
 }
 
 /** The live service, and its HTTP port with room for every viewer. */
@@ -229,5 +267,5 @@ if (role === 'viewers') {
   await viewers(Number(rest[0]), Number(rest[1]), Number(rest[2]));
 } else {
   const index = process.argv.indexOf('--viewers');
-  await server(index > 0 ? Number(process.argv[index + 1]) : 5_000);
+  await server(index > 0 ? Number(process.argv[index + 1]) : 5_000, process.argv.includes('--json'));
 }

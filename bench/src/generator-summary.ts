@@ -41,29 +41,7 @@ export function summarizeGames(
   const readers = games.flatMap((game) =>
     game.readers.map(({ reader, check }, index) => ({ game, index, reader, check })),
   );
-  const failures: string[] = [];
-  const shortReaders: string[] = [];
-  let complete = 0;
-  let short = 0;
-  let corrupt = 0;
-  let empty = 0;
-  for (const { game, index, reader, check } of readers) {
-    const verdict = check.verdict();
-    if (reader.receivedBytes === 0) empty++;
-    if (verdict.status === 'ok') complete++;
-    else if (verdict.status === 'short') {
-      short++;
-      if (shortReaders.length < KEPT_FAILURES) {
-        shortReaders.push(
-          `game ${game.gameId} reader ${index}: ${describeVerdict(verdict)}, ${describeEnding(reader.ending)}`,
-        );
-      }
-    } else {
-      corrupt++;
-      if (failures.length < KEPT_FAILURES)
-        failures.push(`game ${game.gameId} reader ${index}: ${describeVerdict(verdict)}`);
-    }
-  }
+  const tally = tallyReaders(readers);
   return {
     games: games.length,
     writers: writers.length,
@@ -71,15 +49,46 @@ export function summarizeGames(
     sentBytes,
     writerEndings: countBy(writers.map((writer) => describeEnding(writer.ending))),
     readerEndings: countBy(readers.map(({ reader }) => describeEnding(reader.ending))),
-    readersComplete: complete,
-    readersShort: short,
-    readersCorrupt: corrupt,
-    readersEmpty: empty,
-    failures,
-    shortReaders,
+    readersComplete: tally.complete,
+    readersShort: tally.short,
+    readersCorrupt: tally.corrupt,
+    readersEmpty: tally.empty,
+    failures: tally.failures,
+    shortReaders: tally.shortReaders,
     readerLagMs: distribution(readerLagsMs),
     generatorLoopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
   };
+}
+
+type ReaderOfGame = BenchGame['readers'][number] & { readonly game: BenchGame; readonly index: number };
+
+interface ReaderTally {
+  complete: number;
+  short: number;
+  corrupt: number;
+  empty: number;
+  readonly failures: string[];
+  readonly shortReaders: string[];
+}
+
+/** Each reader's verdict counted, with the first few short and corrupt readers described. */
+function tallyReaders(readers: readonly ReaderOfGame[]): ReaderTally {
+  const tally: ReaderTally = { complete: 0, short: 0, corrupt: 0, empty: 0, failures: [], shortReaders: [] };
+  for (const { game, index, reader, check } of readers) {
+    const verdict = check.verdict();
+    const who = `game ${game.gameId} reader ${index}`;
+    if (reader.receivedBytes === 0) tally.empty++;
+    if (verdict.status === 'ok') tally.complete++;
+    else if (verdict.status === 'short') {
+      tally.short++;
+      if (tally.shortReaders.length < KEPT_FAILURES)
+        tally.shortReaders.push(`${who}: ${describeVerdict(verdict)}, ${describeEnding(reader.ending)}`);
+    } else {
+      tally.corrupt++;
+      if (tally.failures.length < KEPT_FAILURES) tally.failures.push(`${who}: ${describeVerdict(verdict)}`);
+    }
+  }
+  return tally;
 }
 
 function countBy(values: readonly string[]): Record<string, number> {

@@ -14,36 +14,39 @@ export function connectionsSection(result: ConnectionsResult): string[] {
       `${plan.loopP99LimitMs} ms, or the open-file limit (${result.fileLimit}) is reached. Stopped by: ` +
       `**${result.stoppedBy}**.`,
     '',
-    ...table(
-      [
-        'games',
-        'connections',
-        'CPU',
-        'RSS',
-        'loop p99 (median / worst)',
-        'MB/s in',
-        'reader lag p99',
-        'generator CPU / loop p99',
-        'others',
-        'failed writers',
-        'corrupt readers',
-      ],
-      result.steps.map((step) => [
-        String(step.games),
-        String(step.connections),
-        percent(step.window.cpuShare),
-        mb(step.window.rssBytes),
-        `${ms(step.window.loopP99MedianMs)} / ${ms(step.window.loopP99MaxMs)}`,
-        fixed(step.receivedMbPerS, 2),
-        ms(step.readerLagP99Ms),
-        `${percent(step.window.generatorCpuShare)} / ${ms(step.generatorLoopP99Ms)}`,
-        cores(step.window.otherCores),
-        String(step.writersFailed),
-        String(step.readersCorrupt),
-      ]),
-    ),
+    ...table(STEP_COLUMNS, result.steps.map(stepRow)),
     '',
     ...(result.advice === '' ? [] : [result.advice, '']),
+  ];
+}
+
+const STEP_COLUMNS = [
+  'games',
+  'connections',
+  'CPU',
+  'RSS',
+  'loop p99 (median / worst)',
+  'MB/s in',
+  'reader lag p99',
+  'generator CPU / loop p99',
+  'others',
+  'failed writers',
+  'corrupt readers',
+];
+
+function stepRow(step: ConnectionsResult['steps'][number]): string[] {
+  return [
+    String(step.games),
+    String(step.connections),
+    percent(step.window.cpuShare),
+    mb(step.window.rssBytes),
+    `${ms(step.window.loopP99MedianMs)} / ${ms(step.window.loopP99MaxMs)}`,
+    fixed(step.receivedMbPerS, 2),
+    ms(step.readerLagP99Ms),
+    `${percent(step.window.generatorCpuShare)} / ${ms(step.generatorLoopP99Ms)}`,
+    cores(step.window.otherCores),
+    String(step.writersFailed),
+    String(step.readersCorrupt),
   ];
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { fixtureFacts, fixturePath } from '@faf-replay/fixtures';
 import type { BenchContext } from './bench-context.ts';
 import { BenchUsageError, parseBenchOptions, usage } from './bench-options.ts';
-import type { BenchOptions } from './bench-options.ts';
+import type { BenchOptions, ScenarioName } from './bench-options.ts';
 import { benchPlans } from './bench-plans.ts';
 import { writeReport } from './bench-report.ts';
 import type { BenchReport, ProfileResult } from './bench-report.ts';
@@ -18,6 +18,7 @@ import { runConnections } from './scenario-connections.ts';
 import { runHttp } from './scenario-http.ts';
 import { runMemory } from './scenario-memory.ts';
 import { runPeak } from './scenario-peak.ts';
+import type { PeakPlan, PeakResult } from './scenario-peak.ts';
 import { runThroughput } from './scenario-throughput.ts';
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
@@ -50,12 +51,11 @@ type Measured = Pick<
   'throughput' | 'peak' | 'connections' | 'memory' | 'http' | 'profiles' | 'failures'
 >;
 
-/** Runs the chosen scenarios; one that throws (say, the server died) is reported and the rest run. */
-async function measure(chosen: BenchOptions, context: BenchContext): Promise<Measured> {
-  const plans = benchPlans(chosen.mode);
-  const wanted = chosen.scenarios;
-  const failures: string[] = [];
-  const attempt = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+type Attempt = <T>(name: string, work: () => Promise<T>) => Promise<T | undefined>;
+
+/** Runs a scenario; one that throws (say, the server died) is noted in `failures` and the rest run. */
+function attempter(failures: string[]): Attempt {
+  return async (name, work) => {
     try {
       return await work();
     } catch (error) {
@@ -64,33 +64,43 @@ async function measure(chosen: BenchOptions, context: BenchContext): Promise<Mea
       return undefined;
     }
   };
+}
+
+/** Runs the chosen scenarios, in the report's order, and the profiles asked for. */
+async function measure(chosen: BenchOptions, context: BenchContext): Promise<Measured> {
+  const plans = benchPlans(chosen.mode);
+  const failures: string[] = [];
+  const attempt = attempter(failures);
+  const when = <T>(name: ScenarioName, work: () => Promise<T>): Promise<T | undefined> =>
+    chosen.scenarios.has(name) ? attempt(name, work) : Promise.resolve(undefined);
   const profiles: ProfileResult[] = [];
-  const peakProfileDir = chosen.profile.has('peak') ? profileDir : undefined;
-  if (peakProfileDir !== undefined) mkdirSync(peakProfileDir, { recursive: true });
-  const throughput = wanted.has('throughput')
-    ? await attempt('throughput', () => runThroughput(context, plans.throughput))
-    : undefined;
+  const throughput = await when('throughput', () => runThroughput(context, plans.throughput));
   if (chosen.profile.has('throughput')) {
     const profile = await attempt('profile', () => profileThroughput(context, plans.throughput, profileDir));
     if (profile !== undefined) profiles.push(profile);
   }
-  const peak = wanted.has('peak')
-    ? await attempt('peak', () => runPeak(context, plans.peak, peakProfileDir))
-    : undefined;
-  if (peak !== undefined && peakProfileDir !== undefined) {
-    const profile = await attempt('peak profile', () =>
-      Promise.resolve(summarizeNewest(context, 'peak', peakProfileDir)),
-    );
-    if (profile !== undefined) profiles.push(profile);
-  }
-  const connections = wanted.has('connections')
-    ? await attempt('connections', () => runConnections(context, plans.connections))
-    : undefined;
-  const memory = wanted.has('memory')
-    ? await attempt('memory', () => runMemory(context, plans.memory))
-    : undefined;
-  const http = wanted.has('http') ? await attempt('http', () => runHttp(context, plans.http)) : undefined;
+  const peak = await when('peak', () => profiledPeak(chosen, context, plans.peak, { attempt, profiles }));
+  const connections = await when('connections', () => runConnections(context, plans.connections));
+  const memory = await when('memory', () => runMemory(context, plans.memory));
+  const http = await when('http', () => runHttp(context, plans.http));
   return { throughput, peak, connections, memory, http, profiles, failures };
+}
+
+/** The peak scenario, its server under `node --cpu-prof` when asked (its profile joins `profiles`). */
+async function profiledPeak(
+  chosen: BenchOptions,
+  context: BenchContext,
+  plan: PeakPlan,
+  into: { readonly attempt: Attempt; readonly profiles: ProfileResult[] },
+): Promise<PeakResult> {
+  if (!chosen.profile.has('peak')) return runPeak(context, plan);
+  mkdirSync(profileDir, { recursive: true });
+  const peak = await runPeak(context, plan, profileDir);
+  const summarize = (): Promise<ProfileResult> =>
+    Promise.resolve(summarizeNewest(context, 'peak', profileDir));
+  const profile = await into.attempt('peak profile', summarize);
+  if (profile !== undefined) into.profiles.push(profile);
+  return peak;
 }
 
 async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<BenchReport, 'durationS'>> {

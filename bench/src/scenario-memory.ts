@@ -5,7 +5,7 @@ import type { GeneratorSummary } from './generator-summary.ts';
 import { LoadGenerator } from './load-generator.ts';
 import { TICK_MS } from './replay-source.ts';
 import type { GameStream } from './replay-source.ts';
-import { checkSavedFiles } from './saved-files.ts';
+import { finishGames } from './finish-games.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
 import { TargetProcess } from './target-process.ts';
 import { TargetSampler } from './target-sampler.ts';
@@ -87,23 +87,12 @@ async function measure(
     serverDelayMs: plan.delayS * 1000,
   });
   const idle = await sampler.sample();
-  const checkpoints: MemoryCheckpoint[] = [];
-  const pace = { windowMb: windowMegabytes(stream, plan), games: plan.games };
   generator.addGames(specs, 1000);
-  for (const fraction of plan.checkpoints) {
-    const ticks = Math.ceil(fraction * stream.tickEnds.length);
-    const perWriterBytes = ticks === 0 ? stream.headerBytes : (stream.tickEnds[ticks - 1] ?? 0);
-    const sample = await received(sampler, plan.games * plan.writersPerGame * perWriterBytes);
-    checkpoints.push(checkpoint({ fraction, ticks, streamBytes: perWriterBytes }, idle, sample, pace));
-    context.log(
-      `memory: at ${(fraction * 100).toFixed(0)}% ${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game`,
-    );
-  }
-  if (!(await generator.idle(RECEIVE_TIMEOUT_MS))) context.log('memory: games did not end; cutting them');
-  generator.abort();
-  const final = generator.summary();
-  const savedFiles =
-    target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);
+  const checkpoints = await sampleCheckpoints(context, sampler, plan, { stream, idle });
+  const { final, savedFiles } = await finishGames(target, generator, specs, {
+    timeoutMs: RECEIVE_TIMEOUT_MS,
+    onCut: () => context.log('memory: games did not end; cutting them'),
+  });
   return {
     plan,
     idleRssMb: megabytes(idle.rssBytes),
@@ -113,6 +102,28 @@ async function measure(
     savedFiles,
     problems: target.problems.map((problem) => problem.line),
   };
+}
+
+/** Samples the server each time its games reach one of the plan's checkpoints. */
+async function sampleCheckpoints(
+  context: BenchContext,
+  sampler: TargetSampler,
+  plan: MemoryPlan,
+  start: { readonly stream: GameStream; readonly idle: TargetSample },
+): Promise<MemoryCheckpoint[]> {
+  const { stream, idle } = start;
+  const checkpoints: MemoryCheckpoint[] = [];
+  const pace = { windowMb: windowMegabytes(stream, plan), games: plan.games };
+  for (const fraction of plan.checkpoints) {
+    const ticks = Math.ceil(fraction * stream.tickEnds.length);
+    const perWriterBytes = ticks === 0 ? stream.headerBytes : (stream.tickEnds[ticks - 1] ?? 0);
+    const sample = await received(sampler, plan.games * plan.writersPerGame * perWriterBytes);
+    checkpoints.push(checkpoint({ fraction, ticks, streamBytes: perWriterBytes }, idle, sample, pace));
+    context.log(
+      `memory: at ${(fraction * 100).toFixed(0)}% ${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game`,
+    );
+  }
+  return checkpoints;
 }
 
 /** Waits until the server has received `bytes` from writers, and samples it then. */

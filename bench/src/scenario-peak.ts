@@ -4,12 +4,12 @@ import type { BenchContext } from './bench-context.ts';
 import { fileBudget, gamesWithinLimit } from './file-budget.ts';
 import type { GeneratorSummary } from './generator-summary.ts';
 import { LoadGenerator } from './load-generator.ts';
-import { checkSavedFiles } from './saved-files.ts';
+import { finishGames } from './finish-games.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
 import { TargetProcess } from './target-process.ts';
 import { TargetSampler, timeline } from './target-sampler.ts';
 import type { TimelinePoint } from './target-sampler.ts';
-import type { WindowStats } from './target-sampler.ts';
+import type { TargetSample, WindowStats } from './target-sampler.ts';
 
 export interface PeakPlan {
   readonly games: number;
@@ -82,14 +82,7 @@ async function hold(
   const streamTicks = Math.ceil((settleS + plan.holdS + 2) * 10);
   const specs = spreadWindows(context.source, plan.games, streamTicks);
   const sampler = new TargetSampler(target, 2000);
-  const generator = new LoadGenerator({
-    port: target.tcpPort,
-    writersPerGame: plan.writersPerGame,
-    readersPerGame: plan.readersPerGame,
-    speedUp: 1,
-    readerDelayMs: 1000,
-    serverDelayMs: plan.delayS * 1000,
-  });
+  const generator = realRateGenerator(target, plan);
   const idle = await sampler.sample();
   sampler.start();
   generator.addGames(specs, plan.rampUpS * 1000);
@@ -97,24 +90,17 @@ async function hold(
   await delay(settleS * 1000);
   const steady = await steadyState(generator, sampler, plan.holdS);
   context.log(`peak: measured ${plan.holdS} s; waiting for the games to end`);
-  if (!(await generator.idle((plan.rampUpS + plan.graceS + 60) * 1000)))
-    context.log('peak: games still open; cut');
-  generator.abort();
+  const { final, savedFiles } = await finishGames(target, generator, specs, {
+    timeoutMs: (plan.rampUpS + plan.graceS + 60) * 1000,
+    onCut: () => context.log('peak: games still open; cut'),
+  });
   await sampler.stop();
   const ended = await sampler.sample();
-  const final = generator.summary();
-  const savedFiles =
-    target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);
-  const seconds = steady.window.wallMs / 1000;
   return {
     plan,
     streamTicksPerGame: streamTicks,
-    window: steady.window,
-    receivedMbPerS: megabytes(steady.to.receivedBytes - steady.from.receivedBytes) / seconds,
-    sentMbPerS: megabytes(steady.to.sentBytes - steady.from.sentBytes) / seconds,
-    rssPerGameMb: megabytes(steady.to.rssBytes - idle.rssBytes) / plan.games,
+    ...steadyFigures(steady, idle, plan.games),
     peakRssBytes: ended.peakRssBytes,
-    atSteadyState: steady.summary,
     final,
     savedFiles,
     problems: target.problems.map((problem) => problem.line),
@@ -122,6 +108,31 @@ async function hold(
     timeline: timeline(sampler.samples, idle.atMs),
     profiled,
   };
+}
+
+type SteadyState = Awaited<ReturnType<typeof steadyState>>;
+
+function steadyFigures(steady: SteadyState, idle: TargetSample, games: number) {
+  const seconds = steady.window.wallMs / 1000;
+  return {
+    window: steady.window,
+    receivedMbPerS: megabytes(steady.to.receivedBytes - steady.from.receivedBytes) / seconds,
+    sentMbPerS: megabytes(steady.to.sentBytes - steady.from.sentBytes) / seconds,
+    rssPerGameMb: megabytes(steady.to.rssBytes - idle.rssBytes) / games,
+    atSteadyState: steady.summary,
+  };
+}
+
+/** Writers at the real rate; readers a second after them; lag measured beyond the delay. */
+function realRateGenerator(target: TargetProcess, plan: PeakPlan): LoadGenerator {
+  return new LoadGenerator({
+    port: target.tcpPort,
+    writersPerGame: plan.writersPerGame,
+    readersPerGame: plan.readersPerGame,
+    speedUp: 1,
+    readerDelayMs: 1000,
+    serverDelayMs: plan.delayS * 1000,
+  });
 }
 
 /** The measured window: samples at its ends, and the generator's view of just that window. */

@@ -2,12 +2,13 @@ import { constants, zstdCompressSync } from 'node:zlib';
 import { megabytes, wholeGames } from './bench-context.ts';
 import type { BenchContext } from './bench-context.ts';
 import { LoadGenerator } from './load-generator.ts';
-import { checkSavedFiles } from './saved-files.ts';
+import { finishGames } from './finish-games.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
 import { median } from './stats.ts';
 import { TargetProcess } from './target-process.ts';
 import type { TargetKind } from './target-process.ts';
 import { TargetSampler } from './target-sampler.ts';
+import type { WindowStats } from './target-sampler.ts';
 
 export interface ThroughputPlan {
   readonly games: number;
@@ -156,28 +157,16 @@ async function flood(
   const before = await sampler.sample();
   generator.addGames(specs, 0);
   sampler.start();
-  if (!(await generator.idle(IDLE_TIMEOUT_MS)))
-    context.log(`throughput ${target.kind}: games still open, cut`);
-  generator.abort();
-  const savedFiles =
-    target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs);
+  const { final: summary, savedFiles } = await finishGames(target, generator, specs, {
+    timeoutMs: IDLE_TIMEOUT_MS,
+    onCut: () => context.log(`throughput ${target.kind}: games still open, cut`),
+  });
   await sampler.stop();
   const after = await sampler.sample();
-  const summary = generator.summary();
-  const window = sampler.window(before, after);
-  const ingestedMb = megabytes(summary.sentBytes);
-  const writingMs =
-    Math.max(...generator.games.map((game) => game.writersEndedAtMs ?? after.atMs)) - before.atMs;
+  const writersEndedMs = Math.max(...generator.games.map((game) => game.writersEndedAtMs ?? after.atMs));
   return {
     target: target.kind,
-    ingestedMb,
-    cpuS: window.cpuMs / 1000,
-    mbPerCpuS: ingestedMb / (window.cpuMs / 1000),
-    cpuMsPerMb: window.cpuMs / ingestedMb,
-    mbPerWallS: ingestedMb / (writingMs / 1000),
-    peakRssMb: megabytes(window.peakRssBytes),
-    diskBytesPerByteIngested: window.diskWrittenBytes / summary.sentBytes,
-    generatorCpuShare: window.generatorCpuShare,
+    ...costs(sampler.window(before, after), summary.sentBytes, writersEndedMs - before.atMs),
     readersComplete: summary.readersComplete,
     readersCorrupt: summary.readersCorrupt,
     readers: summary.readers,
@@ -185,5 +174,20 @@ async function flood(
     shortReaders: summary.shortReaders,
     savedFiles,
     problems: target.problems.map((problem) => problem.line),
+  };
+}
+
+/** What one flood cost the process: CPU, memory and disk per byte ingested. */
+function costs(window: WindowStats, sentBytes: number, writingMs: number) {
+  const ingestedMb = megabytes(sentBytes);
+  return {
+    ingestedMb,
+    cpuS: window.cpuMs / 1000,
+    mbPerCpuS: ingestedMb / (window.cpuMs / 1000),
+    cpuMsPerMb: window.cpuMs / ingestedMb,
+    mbPerWallS: ingestedMb / (writingMs / 1000),
+    peakRssMb: megabytes(window.peakRssBytes),
+    diskBytesPerByteIngested: window.diskWrittenBytes / sentBytes,
+    generatorCpuShare: window.generatorCpuShare,
   };
 }

@@ -1,6 +1,8 @@
 import type { ConnectionsPlan } from './scenario-connections.ts';
+import type { EndedPlan } from './scenario-ended.ts';
 import type { MemoryPlan } from './scenario-memory.ts';
 import type { PeakPlan } from './scenario-peak.ts';
+import type { RecoveryPlan } from './scenario-recovery.ts';
 import type { ThroughputPlan } from './scenario-throughput.ts';
 
 export interface BenchPlans {
@@ -8,6 +10,8 @@ export interface BenchPlans {
   readonly peak: PeakPlan;
   readonly connections: ConnectionsPlan;
   readonly memory: MemoryPlan;
+  readonly recovery: RecoveryPlan;
+  readonly ended: EndedPlan;
 }
 
 /**
@@ -42,6 +46,29 @@ export function benchPlans(mode: 'short' | 'full'): BenchPlans {
       readersPerGame: 2,
       checkpoints: full ? [0, 0.1, 0.25, 0.5, 0.75, 0.99] : [0, 0.5, 0.99],
       settleS: full ? 3 : 1,
+    },
+    // The same in both runs: each figure is of one fixed situation, and each takes under a minute.
+    recovery: {
+      games: 500,
+      writersPerGame: 2,
+      readersPerGame: 1,
+      fromFraction: 0.25,
+      toFraction: 0.5,
+      fsyncIntervalS: 1,
+      graceS: 1,
+      delayS: 1,
+      liveOwnerStaleS: 2,
+    },
+    ended: {
+      games: 100,
+      writersPerGame: 2,
+      readersPerGame: 1,
+      gamesAtOnce: 10,
+      delayS: 1,
+      graceS: 1,
+      sampleIntervalS: 1,
+      idleSamples: 3,
+      samples: 10,
     },
   };
 }

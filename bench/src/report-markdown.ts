@@ -1,5 +1,6 @@
 import type { BenchReport } from './bench-report.ts';
 import { describeMachine } from './machine-info.ts';
+import { endedHeadline, endedSection, recoveryHeadline, recoverySection } from './report-durability.ts';
 import { connectionsSection, memorySection, profileSection } from './report-sections.ts';
 import { checkLine, cores, fixed, mb, ms, percent, table } from './report-format.ts';
 import type { PeakResult } from './scenario-peak.ts';
@@ -27,6 +28,8 @@ export function renderMarkdown(report: BenchReport): string {
     ...(report.peak === undefined ? [] : peakSection(report.peak)),
     ...(report.connections === undefined ? [] : connectionsSection(report.connections)),
     ...(report.memory === undefined ? [] : memorySection(report.memory)),
+    ...(report.recovery === undefined ? [] : recoverySection(report.recovery)),
+    ...(report.ended === undefined ? [] : endedSection(report.ended)),
     ...report.profiles.flatMap(profileSection),
     ...caveats(),
   ].join('\n');
@@ -67,6 +70,8 @@ function headline(report: BenchReport): string[] {
         `(${fixed(memory.fixedMbPerGame, 1)} MB + ${fixed(memory.rssMbPerStreamMb, 2)} MB per MB of stream)`,
     ]);
   }
+  if (report.recovery !== undefined) rows.push(recoveryHeadline(report.recovery));
+  if (report.ended !== undefined) rows.push(endedHeadline(report.ended));
   return ['## Headline', '', ...table(['figure', 'value'], rows), ''];
 }
 

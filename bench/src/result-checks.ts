@@ -3,7 +3,8 @@ import type { SavedFilesCheck } from './saved-files.ts';
 
 /**
  * Bytes that differ from what the writers sent, to a reader or in a saved file: the one outcome
- * that fails the run (missing or short data under overload is reported, not failed).
+ * that fails the run (missing or short data under overload is reported, not failed), with one
+ * more: a game recovered after kill -9 that lost more than the last fsync interval.
  */
 export function findCorruption(report: BenchReport): string[] {
   const found: string[] = [];
@@ -29,6 +30,20 @@ export function findCorruption(report: BenchReport): string[] {
   if (report.memory !== undefined) {
     readers('memory', report.memory.final.readersCorrupt, report.memory.final.failures);
     files('memory', report.memory.savedFiles);
+  }
+  const { recovery, ended } = report;
+  if (recovery !== undefined) {
+    readers('recovery', recovery.beforeKill.readersCorrupt, recovery.beforeKill.failures);
+    const { wrong, short, failures } = recovery.savedFiles;
+    if (wrong + short > 0) {
+      found.push(
+        `recovery: ${wrong} saved files differ from what was sent and ${short} lack more than the last fsync interval (${failures.join('; ')})`,
+      );
+    }
+  }
+  if (ended !== undefined) {
+    readers('ended', ended.final.readersCorrupt, ended.final.failures);
+    files('ended', ended.savedFiles);
   }
   return found;
 }

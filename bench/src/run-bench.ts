@@ -7,6 +7,7 @@ import type { BenchContext } from './bench-context.ts';
 import { BenchUsageError, parseBenchOptions, usage } from './bench-options.ts';
 import type { BenchOptions } from './bench-options.ts';
 import { benchPlans } from './bench-plans.ts';
+import type { BenchPlans } from './bench-plans.ts';
 import { writeReport } from './bench-report.ts';
 import type { BenchReport, ProfileResult } from './bench-report.ts';
 import { describeMachine, machineInfo } from './machine-info.ts';
@@ -15,8 +16,10 @@ import { loadReplaySource } from './replay-source.ts';
 import { renderMarkdown } from './report-markdown.ts';
 import { findCorruption } from './result-checks.ts';
 import { runConnections } from './scenario-connections.ts';
+import { runEnded } from './scenario-ended.ts';
 import { runMemory } from './scenario-memory.ts';
 import { runPeak } from './scenario-peak.ts';
+import { runRecovery } from './scenario-recovery.ts';
 import { runThroughput } from './scenario-throughput.ts';
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
@@ -44,14 +47,16 @@ function commit(): string {
   }
 }
 
-type Measured = Pick<BenchReport, 'throughput' | 'peak' | 'connections' | 'memory' | 'profiles' | 'failures'>;
+type Measured = Pick<
+  BenchReport,
+  'throughput' | 'peak' | 'connections' | 'memory' | 'recovery' | 'ended' | 'profiles' | 'failures'
+>;
 
-/** Runs the chosen scenarios; one that throws (say, the server died) is reported and the rest run. */
-async function measure(chosen: BenchOptions, context: BenchContext): Promise<Measured> {
-  const plans = benchPlans(chosen.mode);
-  const wanted = chosen.scenarios;
-  const failures: string[] = [];
-  const attempt = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+/** Runs one scenario; one that throws (say, the server died) is recorded in `failures`. */
+type Attempt = <T>(name: string, work: () => Promise<T>) => Promise<T | undefined>;
+
+function attempter(failures: string[]): Attempt {
+  return async (name, work) => {
     try {
       return await work();
     } catch (error) {
@@ -60,6 +65,14 @@ async function measure(chosen: BenchOptions, context: BenchContext): Promise<Mea
       return undefined;
     }
   };
+}
+
+/** Runs the chosen scenarios; one that throws (say, the server died) is reported and the rest run. */
+async function measure(chosen: BenchOptions, context: BenchContext): Promise<Measured> {
+  const plans = benchPlans(chosen.mode);
+  const wanted = chosen.scenarios;
+  const failures: string[] = [];
+  const attempt = attempter(failures);
   const profiles: ProfileResult[] = [];
   const peakProfileDir = chosen.profile.has('peak') ? profileDir : undefined;
   if (peakProfileDir !== undefined) mkdirSync(peakProfileDir, { recursive: true });
@@ -85,7 +98,24 @@ async function measure(chosen: BenchOptions, context: BenchContext): Promise<Mea
   const memory = wanted.has('memory')
     ? await attempt('memory', () => runMemory(context, plans.memory))
     : undefined;
-  return { throughput, peak, connections, memory, profiles, failures };
+  const durability = await measureDurability(wanted, context, plans, attempt);
+  return { throughput, peak, connections, memory, ...durability, profiles, failures };
+}
+
+/** A crash and its recovery, and the memory ended games leave behind. */
+async function measureDurability(
+  wanted: BenchOptions['scenarios'],
+  context: BenchContext,
+  plans: BenchPlans,
+  attempt: Attempt,
+): Promise<Pick<BenchReport, 'recovery' | 'ended'>> {
+  const recovery = wanted.has('recovery')
+    ? await attempt('recovery', () => runRecovery(context, plans.recovery))
+    : undefined;
+  const ended = wanted.has('ended')
+    ? await attempt('ended', () => runEnded(context, plans.ended))
+    : undefined;
+  return { recovery, ended };
 }
 
 async function run(chosen: BenchOptions, context: BenchContext): Promise<Omit<BenchReport, 'durationS'>> {

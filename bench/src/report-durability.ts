@@ -7,7 +7,7 @@ export function recoveryHeadline(result: RecoveryResult): string[] {
   return [
     `Recovery of ${result.plan.games} live games after kill -9: start to listening / to all saved`,
     `${fixed(result.listeningS, 1)} s / **${fixed(result.allSavedS, 1)} s** (CPU ${fixed(result.cpuS, 1)} s, ` +
-      `peak RSS ${fixed(result.peakRssMb, 0)} MB; files ${result.savedFiles.ok}/${result.savedFiles.checked} a whole prefix)`,
+      `peak RSS ${fixed(result.peakRssMb, 0)} MB; files ${result.savedFiles.ok}/${result.savedFiles.checked} intact)`,
   ];
 }
 

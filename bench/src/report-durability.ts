@@ -1,4 +1,4 @@
-import { fixed, mb, table } from './report-format.ts';
+import { cores, fixed, mb, table } from './report-format.ts';
 import type { EndedResult } from './scenario-ended.ts';
 import type { RecoveryResult } from './scenario-recovery.ts';
 
@@ -42,6 +42,7 @@ export function recoverySection(result: RecoveryResult): string[] {
         ['start to every game saved', `${fixed(result.allSavedS, 2)} s`],
         ['CPU of the restarted server until then', `${fixed(result.cpuS, 2)} s`],
         ['peak RSS of the restarted server until then', mb(result.peakRssMb * 1e6)],
+        ['other processes meanwhile (they compete with it)', cores(result.otherCores)],
         ['games recovered / saved (its /metrics)', `${result.recoveredReplays} / ${result.savedReplays}`],
         [
           'saved files that are a prefix of what was sent, lacking at most the last fsync interval',

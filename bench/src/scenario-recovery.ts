@@ -7,6 +7,7 @@ import type { GeneratorSummary } from './generator-summary.ts';
 import { liveLogBytes, newestHeartbeatMs, QuietDetector } from './live-log-files.ts';
 import { LoadGenerator } from './load-generator.ts';
 import type { GameSpec } from './load-generator.ts';
+import { machineCpuMs } from './proc-stats.ts';
 import { gameStream, loadReplaySource } from './replay-source.ts';
 import { checkSavedPrefixes } from './saved-prefix.ts';
 import type { CutGame, SavedPrefixCheck } from './saved-prefix.ts';
@@ -45,6 +46,8 @@ export interface RecoveryResult {
   readonly allSavedS: number;
   readonly cpuS: number;
   readonly peakRssMb: number;
+  /** Cores other processes (the generator aside) kept busy from the restart to all saved: they compete with it. */
+  readonly otherCores: number;
   readonly recoveredReplays: number;
   readonly savedReplays: number;
   readonly savedFiles: SavedPrefixCheck;
@@ -185,6 +188,8 @@ async function restartAndSave(
 ): Promise<RecoveryResult> {
   await heartbeatStale(liveLogPath(first.dataDir), plan.liveOwnerStaleS * 1000);
   const spawnedAtMs = performance.now();
+  const machineBusyAtSpawnMs = machineCpuMs().busyMs;
+  const generatorCpuAtSpawnMs = processCpuMs();
   const target = await TargetProcess.startServer({
     ...serverSettings(plan),
     dataDir: first.dataDir,
@@ -202,6 +207,12 @@ async function restartAndSave(
     allSavedS: (saved.atMs - spawnedAtMs) / 1000,
     cpuS: saved.cpuMs / 1000,
     peakRssMb: megabytes(saved.peakRssBytes),
+    otherCores:
+      (saved.machineBusyMs -
+        machineBusyAtSpawnMs -
+        saved.cpuMs -
+        (saved.generatorCpuMs - generatorCpuAtSpawnMs)) /
+      (saved.atMs - spawnedAtMs),
     recoveredReplays: saved.recoveredReplays,
     savedReplays: saved.savedReplays,
     savedFiles: await checkSavedPrefixes(vaultPath, crash.games),
@@ -222,6 +233,11 @@ function crashFigures(plan: RecoveryPlan, crash: Crash) {
     flushWaitS: crash.flushWaitMs / 1000,
     beforeKill: crash.beforeKill,
   };
+}
+
+function processCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
 }
 
 /** Waits until the newest heartbeat under the live path is older than the staleness bound. */

@@ -98,6 +98,7 @@ export function testRecovery(overrides: Partial<RecoveryResult> = {}): RecoveryR
     allSavedS: 13.85,
     cpuS: 15.6,
     peakRssMb: 436,
+    otherCores: 0.1,
     recoveredReplays: 500,
     savedReplays: 500,
     savedFiles: {

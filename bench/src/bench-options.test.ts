@@ -21,6 +21,7 @@ describe('the runner flags', () => {
     expect([...options.profile]).toEqual(['throughput']);
     expect([...options.scenarios]).toEqual(['peak', 'memory']);
     expect([...parseBenchOptions(['--profile=peak,throughput']).profile]).toEqual(['peak', 'throughput']);
+    expect([...parseBenchOptions(['--only=recovery,ended']).scenarios]).toEqual(['recovery', 'ended']);
   });
 
   it('names an unknown flag or scenario', () => {

@@ -1,4 +1,12 @@
-export const SCENARIOS = ['throughput', 'peak', 'connections', 'memory', 'http'] as const;
+export const SCENARIOS = [
+  'throughput',
+  'peak',
+  'connections',
+  'memory',
+  'recovery',
+  'ended',
+  'http',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 /** Scenarios whose server can be profiled. */
 export type ProfiledScenario = 'throughput' | 'peak';
@@ -17,7 +25,7 @@ export interface BenchOptions {
   readonly dryRun: boolean;
 }
 
-export const usage = `Usage: pnpm bench [--full] [--profile] [--only=throughput,peak,connections,memory,http] [--keep-data] [--no-report]
+export const usage = `Usage: pnpm bench [--full] [--profile] [--only=throughput,peak,connections,memory,recovery,ended,http] [--keep-data] [--no-report]
 
   --full        the long run (scenario 1 held for 5 minutes; about 12 minutes in all)
   --profile     one more throughput run with the server under node --cpu-prof

@@ -4,9 +4,11 @@ import type { SelfTimeEntry } from './cpu-profile-summary.ts';
 import type { MachineInfo } from './machine-info.ts';
 import type { ConnectionsResult } from './scenario-connections.ts';
 import type { HttpResult } from './scenario-http.ts';
+import type { EndedResult } from './scenario-ended.ts';
 import type { MemoryResult } from './scenario-memory.ts';
 import { appendRunFigures } from './run-figures.ts';
 import type { PeakResult } from './scenario-peak.ts';
+import type { RecoveryResult } from './scenario-recovery.ts';
 import type { ThroughputResult, ThroughputRun } from './scenario-throughput.ts';
 
 /** The server's CPU profile under one scenario (`--profile`, `--profile=peak`). */
@@ -34,6 +36,8 @@ export interface BenchReport {
   readonly connections?: ConnectionsResult | undefined;
   readonly memory?: MemoryResult | undefined;
   readonly http?: HttpResult | undefined;
+  readonly recovery?: RecoveryResult | undefined;
+  readonly ended?: EndedResult | undefined;
   readonly profiles: readonly ProfileResult[];
   /** Scenarios that could not finish (an exception, e.g. the server died), with the reason. */
   readonly failures: readonly string[];

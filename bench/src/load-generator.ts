@@ -21,6 +21,8 @@ export interface GeneratorOptions {
 export interface GameSpec {
   readonly gameId: number;
   readonly stream: GameStream;
+  /** Ticks its writers send, and then hold, still connected (default: the generator's `limitTicks`). */
+  readonly tickLimit?: number;
 }
 
 /** Each game sends once per tick period, games spread over this many slots of the period. */
@@ -81,7 +83,7 @@ export class LoadGenerator {
     const now = performance.now();
     specs.forEach((spec, i) => {
       const game = new BenchGame(spec.gameId, spec.stream, this.#driving);
-      game.tickLimit = Math.ceil(this.#tickFraction * spec.stream.tickEnds.length);
+      game.tickLimit = spec.tickLimit ?? Math.ceil(this.#tickFraction * spec.stream.tickEnds.length);
       this.#games.push(game);
       this.#openGames++;
       this.#pending.push({ atMs: now + (rampUpMs * i) / specs.length, game });
@@ -92,7 +94,10 @@ export class LoadGenerator {
     }
   }
 
-  /** Holds every game at `fraction` of its ticks (memory checkpoints); floods send up to it at once. */
+  /**
+   * Holds every game at `fraction` of its ticks (memory checkpoints; it overrides the specs' own
+   * limits); floods send up to it at once.
+   */
   limitTicks(fraction: number): void {
     this.#tickFraction = fraction;
     for (const game of this.#games) {

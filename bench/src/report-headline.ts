@@ -1,12 +1,13 @@
 import type { BenchReport } from './bench-report.ts';
+import { endedHeadline, recoveryHeadline } from './report-durability.ts';
 import { fixed, mb, ms, percent, table } from './report-format.ts';
 
-type Row = readonly [figure: string, value: string];
+type Row = readonly string[];
 
 /** The headline table: one or a few rows per scenario that ran, in the report's order. */
 export function headline(report: BenchReport): string[] {
-  const rows = [throughputRows, peakRows, connectionsRows, memoryRows, httpRows].flatMap((rowsOf) =>
-    rowsOf(report),
+  const rows = [throughputRows, peakRows, connectionsRows, memoryRows, durabilityRows, httpRows].flatMap(
+    (rowsOf) => rowsOf(report),
   );
   return ['## Headline', '', ...table(['figure', 'value'], rows), ''];
 }
@@ -60,6 +61,13 @@ function memoryRows({ memory }: BenchReport): Row[] {
         `(${fixed(memory.fixedMbPerGame, 2)} MB + ${fixed(memory.rssMbPerStreamMb, 3)} MB per MB of stream; ` +
         `bound ${fixed(last?.targetMb ?? Number.NaN, 2)} MB)`,
     ],
+  ];
+}
+
+function durabilityRows({ recovery, ended }: BenchReport): Row[] {
+  return [
+    ...(recovery === undefined ? [] : [recoveryHeadline(recovery)]),
+    ...(ended === undefined ? [] : [endedHeadline(ended)]),
   ];
 }
 

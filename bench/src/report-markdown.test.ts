@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './report-markdown.ts';
 import { findCorruption } from './result-checks.ts';
-import { testReport as report, testThroughputRun as run } from './test-reports.ts';
+import { runFigures } from './run-figures.ts';
+import { testEnded, testRecovery, testReport as report, testThroughputRun as run } from './test-reports.ts';
 
 describe('the Markdown report', () => {
   it('leads with the ratio to the baseline, the machine and how to rerun', () => {
@@ -16,6 +17,7 @@ describe('the Markdown report', () => {
     expect(markdown).toContain('readers 4/4 complete, files 2/2 equal');
     expect(markdown).not.toContain("FAF's peak");
     expect(markdown).not.toContain('HTTP fan-out');
+    expect(markdown).not.toContain('Durability');
   });
 
   it('reports the HTTP fan-out: viewers held, CPU per viewer-MB and segment requests', () => {
@@ -40,6 +42,24 @@ describe('the Markdown report', () => {
     expect(markdown).toContain('## Scenario 6: HTTP fan-out');
     expect(markdown).toContain('| viewers complete / failed | 4990 / 10 |');
   });
+
+  it('gives the recovery and the ended games a headline row, a section and a figure each', () => {
+    const durable = report([run()], { recovery: testRecovery(), ended: testEnded() });
+    const markdown = renderMarkdown(durable);
+    expect(markdown).toContain(
+      '| Recovery of 500 live games after kill -9: start to listening / to all saved | 9.3 s / **13.8 s**',
+    );
+    expect(markdown).toContain(
+      '| Memory kept after 100 ended games (heap + external over idle) | 22.0 MB = **0.220 MB per ended game**',
+    );
+    expect(markdown).toContain('## Durability: recovery of live games after kill -9');
+    expect(markdown).toContain('| start to every game saved | 13.85 s |');
+    expect(markdown).toContain('## Durability: memory after ended games');
+    expect(markdown).toContain('| external | 5 MB | 29 MB | 29 MB | 24.0 MB |');
+    const values = runFigures(durable).values;
+    expect(values['Recovery of 500 live games after kill -9: start to all saved, s']).toBe(13.85);
+    expect(values['Memory kept per ended game (heap + external over idle), MB']).toBe(0.22);
+  });
 });
 
 describe('findCorruption', () => {
@@ -59,6 +79,21 @@ describe('findCorruption', () => {
     expect(findCorruption(report([corrupt]))).toEqual([
       'throughput server: 1 readers got bytes that differ (game 1 reader 0: differs from byte 9 (of 10))',
       'throughput server: 1 saved files differ (game 2: differs from byte 3 (of 10))',
+    ]);
+  });
+
+  it('fails a recovery that lost more than the last fsync interval, or saved other bytes', () => {
+    expect(findCorruption(report([run()], { recovery: testRecovery(), ended: testEnded() }))).toEqual([]);
+    const savedFiles = {
+      ...testRecovery().savedFiles,
+      ok: 498,
+      wrong: 1,
+      short: 1,
+      failures: ['game 1: differs from byte 5 (of 10 sent)', 'game 2: lacks 9 of 10 bytes sent (allowed 0)'],
+    };
+    expect(findCorruption(report([run()], { recovery: testRecovery({ savedFiles }) }))).toEqual([
+      'recovery: 1 saved files differ from what was sent and 1 lack more than the last fsync interval ' +
+        '(game 1: differs from byte 5 (of 10 sent); game 2: lacks 9 of 10 bytes sent (allowed 0))',
     ]);
   });
 });

@@ -3,6 +3,7 @@ import { describeMachine } from './machine-info.ts';
 import { headline } from './report-headline.ts';
 import { httpSection } from './report-http.ts';
 import { peakSection } from './report-peak.ts';
+import { endedSection, recoverySection } from './report-durability.ts';
 import { connectionsSection, memorySection, profileSection } from './report-sections.ts';
 import { throughputSection } from './report-throughput.ts';
 import { fixed } from './report-format.ts';
@@ -29,6 +30,8 @@ export function renderMarkdown(report: BenchReport): string {
     ...(report.peak === undefined ? [] : peakSection(report.peak)),
     ...(report.connections === undefined ? [] : connectionsSection(report.connections)),
     ...(report.memory === undefined ? [] : memorySection(report.memory)),
+    ...(report.recovery === undefined ? [] : recoverySection(report.recovery)),
+    ...(report.ended === undefined ? [] : endedSection(report.ended)),
     ...(report.http === undefined ? [] : httpSection(report.http)),
     ...report.profiles.flatMap(profileSection),
     ...caveats(),

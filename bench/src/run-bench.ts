@@ -15,10 +15,12 @@ import { loadReplaySource } from './replay-source.ts';
 import { renderMarkdown } from './report-markdown.ts';
 import { findCorruption } from './result-checks.ts';
 import { runConnections } from './scenario-connections.ts';
+import { runEnded } from './scenario-ended.ts';
 import { runHttp } from './scenario-http.ts';
 import { runMemory } from './scenario-memory.ts';
 import { runPeak } from './scenario-peak.ts';
 import type { PeakPlan, PeakResult } from './scenario-peak.ts';
+import { runRecovery } from './scenario-recovery.ts';
 import { runThroughput } from './scenario-throughput.ts';
 
 const resultsDir = fileURLToPath(new URL('../results/', import.meta.url));
@@ -48,7 +50,7 @@ function commit(): string {
 
 type Measured = Pick<
   BenchReport,
-  'throughput' | 'peak' | 'connections' | 'memory' | 'http' | 'profiles' | 'failures'
+  'throughput' | 'peak' | 'connections' | 'memory' | 'recovery' | 'ended' | 'http' | 'profiles' | 'failures'
 >;
 
 type Attempt = <T>(name: string, work: () => Promise<T>) => Promise<T | undefined>;
@@ -82,8 +84,10 @@ async function measure(chosen: BenchOptions, context: BenchContext): Promise<Mea
   const peak = await when('peak', () => profiledPeak(chosen, context, plans.peak, { attempt, profiles }));
   const connections = await when('connections', () => runConnections(context, plans.connections));
   const memory = await when('memory', () => runMemory(context, plans.memory));
+  const recovery = await when('recovery', () => runRecovery(context, plans.recovery));
+  const ended = await when('ended', () => runEnded(context, plans.ended));
   const http = await when('http', () => runHttp(context, plans.http));
-  return { throughput, peak, connections, memory, http, profiles, failures };
+  return { throughput, peak, connections, memory, recovery, ended, http, profiles, failures };
 }
 
 /** The peak scenario, its server under `node --cpu-prof` when asked (its profile joins `profiles`). */

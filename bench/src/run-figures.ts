@@ -72,6 +72,16 @@ export const figures: readonly Figure[] = [
     digits: 0,
     read: (r) => r.http?.figures.segmentRequestsPerS,
   },
+  {
+    name: 'Recovery of 500 live games after kill -9: start to all saved, s',
+    digits: 1,
+    read: (r) => r.recovery?.allSavedS,
+  },
+  {
+    name: 'Memory kept per ended game (heap + external over idle), MB',
+    digits: 3,
+    read: (r) => r.ended?.growthMbPerGame,
+  },
 ];
 
 /**

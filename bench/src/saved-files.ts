@@ -54,7 +54,7 @@ async function checkOne(path: string, stream: GameStream, deadlineMs: number): P
 }
 
 /** The file once it exists (a file event wakes the wait), or undefined after the deadline. */
-async function readWhenPresent(path: string, deadlineMs: number): Promise<Buffer | undefined> {
+export async function readWhenPresent(path: string, deadlineMs: number): Promise<Buffer | undefined> {
   try {
     return await readFile(path);
   } catch (error) {

@@ -26,6 +26,16 @@ export interface ServerSettings {
   readonly lingerS?: number;
   /** Where `node --cpu-prof` writes the profile, when profiling. */
   readonly cpuProfileDir?: string;
+  /** An existing data directory to start on (a restart on the same vault, spool and live path). */
+  readonly dataDir?: string;
+  /** The log's file name in the data directory (a restart keeps the first process's log). */
+  readonly logName?: string;
+  /** `storage.fsync_interval_s` (the server's default is 1 s). */
+  readonly fsyncIntervalS?: number;
+  /** `storage.live_owner_stale_s`: how old a dead process's heartbeat must be before its games are adopted. */
+  readonly liveOwnerStaleS?: number;
+  /** How long to wait for the "listening" line (a start that recovers hundreds of games takes longer). */
+  readonly startupTimeoutMs?: number;
 }
 
 /**
@@ -49,11 +59,11 @@ export class TargetProcess {
   #metricsPort: number | undefined;
   #onListening: (() => void) | undefined;
 
-  private constructor(kind: TargetKind, args: readonly string[], dataDir: string) {
+  private constructor(kind: TargetKind, args: readonly string[], dataDir: string, logName = `${kind}.log`) {
     this.kind = kind;
     this.dataDir = dataDir;
     this.vaultPath = kind === 'server' ? join(dataDir, 'vault') : undefined;
-    this.logPath = join(dataDir, `${kind}.log`);
+    this.logPath = join(dataDir, logName);
     this.#child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
     // A runner that crashes must not leave a server holding thousands of sockets (Ctrl-C reaches
@@ -67,11 +77,12 @@ export class TargetProcess {
   }
 
   static async startServer(settings: ServerSettings): Promise<TargetProcess> {
-    const dataDir = temporaryDir();
+    const dataDir = settings.dataDir ?? temporaryDir();
     const profiling =
       settings.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`];
     const args = [...profiling, serverMainPath(), 'serve', ...serverFlags(settings, dataDir)];
-    return TargetProcess.#started(new TargetProcess('server', args, dataDir));
+    const target = new TargetProcess('server', args, dataDir, settings.logName);
+    return TargetProcess.#started(target, settings.startupTimeoutMs);
   }
 
   /** The baseline relay, keeping ended games for `graceS` as the server keeps replays. */
@@ -81,9 +92,9 @@ export class TargetProcess {
     return TargetProcess.#started(new TargetProcess('relay', args, temporaryDir()));
   }
 
-  static async #started(target: TargetProcess): Promise<TargetProcess> {
+  static async #started(target: TargetProcess, timeoutMs = STARTUP_TIMEOUT_MS): Promise<TargetProcess> {
     const listening = new Promise<void>((resolve) => (target.#onListening = resolve));
-    const timeout = AbortSignal.timeout(STARTUP_TIMEOUT_MS);
+    const timeout = AbortSignal.timeout(timeoutMs);
     const failed = new Promise<never>((_, reject) => {
       void target.#exited.then((code) =>
         reject(new Error(`${target.kind} exited with ${code} before listening`)),
@@ -188,6 +199,11 @@ function temporaryDir(): string {
   return mkdtempSync(join(tmpdir(), 'faf-bench-'));
 }
 
+/** Where a server started in `dataDir` keeps its live games' logs (`storage.live_path`). */
+export function liveLogPath(dataDir: string): string {
+  return join(dataDir, 'live');
+}
+
 function serverMainPath(): string {
   return join(dirname(fileURLToPath(import.meta.resolve('@faf-replay/app'))), 'main.js');
 }
@@ -201,6 +217,13 @@ function serverFlags(settings: ServerSettings, dataDir: string): string[] {
     `--server.linger_s=${settings.lingerS ?? 1}`,
     `--storage.vault_path=${join(dataDir, 'vault')}`,
     `--storage.spool_path=${join(dataDir, 'spool')}`,
+    `--storage.live_path=${liveLogPath(dataDir)}`,
+    ...(settings.fsyncIntervalS === undefined
+      ? []
+      : [`--storage.fsync_interval_s=${settings.fsyncIntervalS}`]),
+    ...(settings.liveOwnerStaleS === undefined
+      ? []
+      : [`--storage.live_owner_stale_s=${settings.liveOwnerStaleS}`]),
     `--replay.delay_s=${settings.delayS}`,
     `--replay.time_with_zero_writers_to_end_replay_s=${settings.graceS}`,
     // Info level is production's: the "listening" line carries the ports, and a replay logs 3 lines.

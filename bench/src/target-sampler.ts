@@ -20,7 +20,11 @@ export interface TargetSample extends ProcSample {
   readonly receivedBytes: number;
   readonly sentBytes: number;
   readonly heapUsedBytes: number;
+  /** C++ objects bound to JS objects, array buffers included (prom-client exports no separate figure). */
   readonly externalBytes: number;
+  readonly savedReplays: number;
+  /** Games taken over from a previous process's live logs (counted when adopted, not when saved). */
+  readonly recoveredReplays: number;
 }
 
 /** Figures over a stretch of samples. */
@@ -106,6 +110,8 @@ export class TargetSampler {
       sentBytes: metricValue(metrics, 'replayserver_sent_bytes_total'),
       heapUsedBytes: metricValue(metrics, 'nodejs_heap_size_used_bytes'),
       externalBytes: metricValue(metrics, 'nodejs_external_memory_bytes'),
+      savedReplays: metricValue(metrics, 'replayserver_saved_replay_files_total'),
+      recoveredReplays: metricValue(metrics, 'replayserver_recovered_replays_total'),
     };
     this.samples.push(sample);
     return sample;

@@ -1,4 +1,9 @@
+import { benchPlans } from './bench-plans.ts';
 import type { BenchReport } from './bench-report.ts';
+import type { GeneratorSummary } from './generator-summary.ts';
+import { memorySpan } from './memory-samples.ts';
+import type { EndedResult } from './scenario-ended.ts';
+import type { RecoveryResult } from './scenario-recovery.ts';
 import type { ThroughputRun } from './scenario-throughput.ts';
 
 /** Builders of reports for the report tests: a small plausible run, with overrides. */
@@ -59,6 +64,79 @@ export function testReport(
       dataPathRatioToRelay: 3.5,
       diskBytesPerByteIngested: 0.6,
     },
+    ...overrides,
+  };
+}
+
+export function testGeneratorSummary(overrides: Partial<GeneratorSummary> = {}): GeneratorSummary {
+  return {
+    games: 2,
+    writers: 4,
+    readers: 2,
+    sentBytes: 1_000,
+    writerEndings: { end: 4 },
+    readerEndings: { end: 2 },
+    readersComplete: 2,
+    readersShort: 0,
+    readersCorrupt: 0,
+    readersEmpty: 0,
+    failures: [],
+    shortReaders: [],
+    readerLagMs: { count: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN },
+    generatorLoopDelayMs: { p99: 1, max: 2 },
+    ...overrides,
+  };
+}
+
+export function testRecovery(overrides: Partial<RecoveryResult> = {}): RecoveryResult {
+  return {
+    plan: benchPlans('short').recovery,
+    fixture: 'long.scfareplay',
+    gameMinutes: { min: 11, max: 22 },
+    streamMb: 357,
+    liveLogGames: 500,
+    liveLogMb: 719,
+    flushWaitS: 3,
+    restartAfterKillS: 2,
+    listeningS: 9.25,
+    allSavedS: 13.85,
+    cpuS: 15.6,
+    peakRssMb: 436,
+    otherCores: 0.1,
+    recoveredReplays: 500,
+    savedReplays: 500,
+    savedFiles: {
+      checked: 500,
+      ok: 500,
+      missing: 0,
+      wrong: 0,
+      short: 0,
+      lackingBytesMax: 0,
+      lackingBytesTotal: 0,
+      failures: [],
+    },
+    beforeKill: testGeneratorSummary(),
+    problems: [],
+    problemCount: 0,
+    ...overrides,
+  };
+}
+
+export function testEnded(overrides: Partial<EndedResult> = {}): EndedResult {
+  const span = memorySpan([{ heapUsedBytes: 40e6, externalBytes: 5e6, rssBytes: 137e6 }]);
+  return {
+    plan: benchPlans('short').ended,
+    fixture: 'long.scfareplay',
+    streamMb: 1.57,
+    idle: span,
+    afterEnded: memorySpan([{ heapUsedBytes: 38e6, externalBytes: 29e6, rssBytes: 401e6 }]),
+    growthMb: 22,
+    growthMbPerGame: 0.22,
+    rssGrowthMb: 264,
+    playS: 22,
+    final: testGeneratorSummary(),
+    savedFiles: { checked: 100, ok: 100, missing: 0, wrong: 0, failures: [] },
+    problems: [],
     ...overrides,
   };
 }

@@ -104,7 +104,7 @@ export class PrometheusEvents implements ServerEvents {
   });
   readonly #recoveredReplays = new Counter({
     name: 'replayserver_recovered_replays_total',
-    help: 'Games that a previous process left live, taken over from their log at start and finished.',
+    help: 'Games that a process that died left live, taken over from their log (each is then saved like any ended game).',
     registers: [this.registry],
   });
   readonly #lostReplays = new Counter({

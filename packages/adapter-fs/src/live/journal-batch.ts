@@ -4,6 +4,7 @@ import { FRAME_HEADER_BYTES, frameHeader } from './log-frame.js';
 import type { ExtendRun } from './log-records.js';
 import { RecordEncoder } from './log-records.js';
 import { RecordWriter } from './record-writer.js';
+import { BlockBytes } from './block-bytes.js';
 
 /** A committed canonical segment, as the canonical log hands it over to be written. */
 export interface CommittedSegment {
@@ -21,7 +22,7 @@ interface ExtendSlot {
   readonly kind: 'extend';
   readonly branch: number;
   readonly runs: StampedRun[];
-  readonly bytes: GrowingBytes;
+  readonly bytes: BlockBytes;
 }
 
 /** A run, and when its first bytes arrived (it takes later bytes for `RUN_SPAN_MS` from then). */
@@ -116,7 +117,7 @@ export class JournalBatch {
     for (const slot of this.#slots) {
       if (slot === undefined) continue;
       if (slot.kind === 'entry') encoder.entry(slot.entry);
-      else if (slot.kind === 'extend') encoder.extend(slot.branch, slot.runs, slot.bytes.view());
+      else if (slot.kind === 'extend') encoder.extend(slot.branch, slot.runs, slot.bytes.views());
       else placed(slot.segment.index, payloadAt + encoder.segment(slot.segment.views, slot.segment.length));
     }
     const payload = out.finish();
@@ -131,7 +132,7 @@ export class JournalBatch {
         kind: 'extend',
         branch,
         runs: [{ atMs, openedAtMs: atMs, length: bytes.length }],
-        bytes: new GrowingBytes(),
+        bytes: new BlockBytes(),
       };
       created.bytes.append(bytes);
       this.#extends.set(branch, created);
@@ -166,27 +167,5 @@ export class JournalBatch {
   #push(slot: Slot, bytes: number): void {
     this.#slots.push(slot);
     this.#bytes += bytes + RECORD_OVERHEAD_BYTES;
-  }
-}
-
-/** Bytes appended in place, doubling as needed (a branch's bytes within one batch). */
-class GrowingBytes {
-  #buffer = new Uint8Array(0);
-  #length = 0;
-
-  append(bytes: Uint8Array): void {
-    const needed = this.#length + bytes.length;
-    if (needed > this.#buffer.length) {
-      const capacity = Math.max(needed, this.#buffer.length * 2, 256);
-      const grown = new Uint8Array(capacity);
-      grown.set(this.#buffer.subarray(0, this.#length));
-      this.#buffer = grown;
-    }
-    this.#buffer.set(bytes, this.#length);
-    this.#length += bytes.length;
-  }
-
-  view(): Uint8Array {
-    return this.#buffer.subarray(0, this.#length);
   }
 }

@@ -8,8 +8,9 @@ const KEPT_IDLE_BLOCK_BYTES = 16 * 1024;
  * A window [start, end) of an append-only byte sequence, in blocks that are never moved or
  * regrown: a byte is copied in once, and `discardBefore` drops whole blocks from the front. A new
  * block is about as large as the bytes held (256 bytes to 64 KiB), so memory stays within about
- * twice the bytes held. Offsets are absolute. Views are only valid until the next `append` or
- * `discardBefore`: use them at once.
+ * twice the bytes held. Offsets are absolute. A stored byte is never overwritten and a block never
+ * reused, so a view stays valid and unchanged for as long as it is held, also after its bytes
+ * were dropped from the window: the merge hands such views to its log, which keeps them.
  */
 export class GrowableBytes {
   readonly #blocks: Uint8Array[] = [];

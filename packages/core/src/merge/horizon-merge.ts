@@ -378,7 +378,10 @@ export class HorizonMerge {
       const rest = bytes.subarray(index);
       if (position < branch.end) branch = this.#fork(branch, position);
       branch.extend(rest, nowMs, this.#settings.coalesceMs);
-      this.#out.journal({ type: 'extend', branch: branch.id, bytes: rest, atMs: nowMs });
+      // The branch's own copy, which never changes: the log may keep it rather than copy `rest`.
+      for (const view of branch.bytes.views(position, position + rest.length)) {
+        this.#out.journal({ type: 'extend', branch: branch.id, bytes: view, atMs: nowMs });
+      }
       position += rest.length;
       index = bytes.length;
     }

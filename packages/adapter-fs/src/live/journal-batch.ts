@@ -21,7 +21,8 @@ interface ExtendSlot {
   readonly kind: 'extend';
   readonly branch: number;
   readonly runs: StampedRun[];
-  readonly bytes: GrowingBytes;
+  /** Its bytes, as given (an extend's bytes never change). */
+  readonly views: Uint8Array[];
 }
 
 /** A run, and when its first bytes arrived (it takes later bytes for `RUN_SPAN_MS` from then). */
@@ -55,8 +56,9 @@ const RECORD_OVERHEAD_BYTES = 8;
  *     the bytes of `RUN_SPAN_MS` and their latest arrival time;
  *   - only the last `position` of each writer is kept, where it was made;
  *   - only the last `decided` is kept (a replay uses only the last one).
- * Canonical segments stay in order. Everything is copied (or, for segments, held as immutable
- * views): the caller's arrays are only valid during the call.
+ * Canonical segments stay in order. The bytes of extends and segments are held as they are given
+ * (they never change, as the ports promise); the other entries are copied, since the caller's
+ * arrays are only valid during the call.
  */
 export class JournalBatch {
   readonly #slots: (Slot | undefined)[] = [];
@@ -116,7 +118,7 @@ export class JournalBatch {
     for (const slot of this.#slots) {
       if (slot === undefined) continue;
       if (slot.kind === 'entry') encoder.entry(slot.entry);
-      else if (slot.kind === 'extend') encoder.extend(slot.branch, slot.runs, slot.bytes.view());
+      else if (slot.kind === 'extend') encoder.extend(slot.branch, slot.runs, slot.views);
       else placed(slot.segment.index, payloadAt + encoder.segment(slot.segment.views, slot.segment.length));
     }
     const payload = out.finish();
@@ -131,14 +133,13 @@ export class JournalBatch {
         kind: 'extend',
         branch,
         runs: [{ atMs, openedAtMs: atMs, length: bytes.length }],
-        bytes: new GrowingBytes(),
+        views: [bytes],
       };
-      created.bytes.append(bytes);
       this.#extends.set(branch, created);
       this.#push(created, bytes.length);
       return;
     }
-    slot.bytes.append(bytes);
+    slot.views.push(bytes);
     const last = slot.runs[slot.runs.length - 1];
     if (last !== undefined && atMs >= last.openedAtMs && atMs - last.openedAtMs < RUN_SPAN_MS) {
       const length = last.length + bytes.length;
@@ -166,27 +167,5 @@ export class JournalBatch {
   #push(slot: Slot, bytes: number): void {
     this.#slots.push(slot);
     this.#bytes += bytes + RECORD_OVERHEAD_BYTES;
-  }
-}
-
-/** Bytes appended in place, doubling as needed (a branch's bytes within one batch). */
-class GrowingBytes {
-  #buffer = new Uint8Array(0);
-  #length = 0;
-
-  append(bytes: Uint8Array): void {
-    const needed = this.#length + bytes.length;
-    if (needed > this.#buffer.length) {
-      const capacity = Math.max(needed, this.#buffer.length * 2, 256);
-      const grown = new Uint8Array(capacity);
-      grown.set(this.#buffer.subarray(0, this.#length));
-      this.#buffer = grown;
-    }
-    this.#buffer.set(bytes, this.#length);
-    this.#length += bytes.length;
-  }
-
-  view(): Uint8Array {
-    return this.#buffer.subarray(0, this.#length);
   }
 }

@@ -84,15 +84,15 @@ export class RecordEncoder {
     }
   }
 
-  /** Bytes appended to `branch`, as runs of one arrival time each. */
-  extend(branch: number, runs: readonly ExtendRun[], bytes: Uint8Array): void {
+  /** Bytes appended to `branch` (given in pieces), as runs of one arrival time each. */
+  extend(branch: number, runs: readonly ExtendRun[], bytes: readonly Uint8Array[]): void {
     this.#head(recordType.extend, branch);
     this.#out.varint(runs.length);
     for (const run of runs) {
       this.#time(run.atMs);
       this.#out.varint(run.length);
     }
-    this.#out.bytes(bytes);
+    for (const view of bytes) this.#out.bytes(view);
   }
 
   /** A canonical segment; returns where its bytes start in the payload. */

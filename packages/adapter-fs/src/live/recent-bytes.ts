@@ -1,22 +1,22 @@
-/** Blocks of this size hold the bytes; a view never spans two. */
-const BLOCK_BYTES = 16 * 1024;
+const EMPTY = new Uint8Array(0);
 
 /**
- * The recent end of an append-only byte stream in memory, [start, end): copied into fixed blocks
- * (compact however small the appends), read as views that stay valid (stored bytes never change),
- * and dropped from the front as they are no longer needed.
+ * The recent end of an append-only byte stream in memory, [start, end): the appended arrays are
+ * kept as they are (their bytes never change: the merge hands over views of its own storage), read
+ * as views that stay valid, and dropped from the front as they are no longer needed.
  */
 export class RecentBytes {
-  readonly #blocks: Uint8Array[] = [];
-  /** The block number (offset / BLOCK_BYTES) of `#blocks[0]`. */
-  #firstBlock: number;
+  readonly #pieces: Uint8Array[] = [];
+  /** The offset of each piece's first byte. */
+  readonly #starts: number[] = [];
+  /** Pieces before this index are dropped (the arrays are compacted now and then). */
+  #first = 0;
   #start: number;
   #end: number;
 
   constructor(start = 0) {
     this.#start = start;
     this.#end = start;
-    this.#firstBlock = Math.floor(start / BLOCK_BYTES);
   }
 
   get start(): number {
@@ -27,21 +27,12 @@ export class RecentBytes {
     return this.#end;
   }
 
-  /** Copies `bytes` in at the end. */
+  /** Keeps `bytes` at the end, without copying: they must never change. */
   append(bytes: Uint8Array): void {
-    for (let copied = 0; copied < bytes.length;) {
-      const within = this.#end % BLOCK_BYTES;
-      const count = Math.min(bytes.length - copied, BLOCK_BYTES - within);
-      const index = Math.floor(this.#end / BLOCK_BYTES) - this.#firstBlock;
-      let block = this.#blocks[index];
-      if (block === undefined) {
-        block = new Uint8Array(BLOCK_BYTES);
-        this.#blocks[index] = block;
-      }
-      block.set(bytes.subarray(copied, copied + count), within);
-      copied += count;
-      this.#end += count;
-    }
+    if (bytes.length === 0) return;
+    this.#pieces.push(bytes);
+    this.#starts.push(this.#end);
+    this.#end += bytes.length;
   }
 
   /** The bytes in [from, to) as views, in order. RangeError outside [start, end]. */
@@ -52,12 +43,15 @@ export class RecentBytes {
       );
     }
     const views: Uint8Array[] = [];
-    for (let offset = from; offset < to;) {
-      const blockNumber = Math.floor(offset / BLOCK_BYTES);
-      const blockStart = blockNumber * BLOCK_BYTES;
-      const until = Math.min(to, blockStart + BLOCK_BYTES);
-      const block = this.#blocks[blockNumber - this.#firstBlock] as Uint8Array;
-      views.push(block.subarray(offset - blockStart, until - blockStart));
+    for (let index = this.#locate(from), offset = from; offset < to; index++) {
+      const piece = this.#pieces[index] as Uint8Array;
+      const pieceStart = this.#starts[index] as number;
+      const until = Math.min(to, pieceStart + piece.length);
+      views.push(
+        offset === pieceStart && until === pieceStart + piece.length
+          ? piece
+          : piece.subarray(offset - pieceStart, until - pieceStart),
+      );
       offset = until;
     }
     return views;
@@ -65,12 +59,28 @@ export class RecentBytes {
 
   /** Forgets the bytes before `offset` (views handed out stay valid). */
   discardBefore(offset: number): void {
-    const start = Math.min(Math.max(offset, this.#start), this.#end);
-    this.#start = start;
-    const firstKept = Math.floor(start / BLOCK_BYTES);
-    if (firstKept > this.#firstBlock) {
-      this.#blocks.splice(0, firstKept - this.#firstBlock);
-      this.#firstBlock = firstKept;
+    this.#start = Math.min(Math.max(offset, this.#start), this.#end);
+    while (this.#first < this.#pieces.length) {
+      const piece = this.#pieces[this.#first] as Uint8Array;
+      if ((this.#starts[this.#first] as number) + piece.length > this.#start) break;
+      this.#pieces[this.#first++] = EMPTY;
     }
+    if (this.#first > 32 && this.#first * 2 > this.#pieces.length) {
+      this.#pieces.splice(0, this.#first);
+      this.#starts.splice(0, this.#first);
+      this.#first = 0;
+    }
+  }
+
+  /** The index of the piece holding `offset` (a held offset, or the end). */
+  #locate(offset: number): number {
+    let low = this.#first;
+    let high = this.#pieces.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if ((this.#starts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return low;
   }
 }

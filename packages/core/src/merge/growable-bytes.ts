@@ -1,16 +1,23 @@
 const EMPTY = new Uint8Array(0);
-const MIN_CAPACITY_BYTES = 256;
+const MIN_BLOCK_BYTES = 256;
+const MAX_BLOCK_BYTES = 64 * 1024;
+/** A branch whose bytes are all decided keeps its last block only if it is at most this large. */
+const KEPT_IDLE_BLOCK_BYTES = 16 * 1024;
 
 /**
- * A contiguous window [start, end) of an append-only byte sequence, in one growable buffer:
- * appends copy in (small chunks cost their bytes, not an object each), and `discardBefore` drops
- * a prefix. Offsets are absolute. Views are only valid until the next `append` or `discardBefore`
- * (the buffer may move): use them at once.
+ * A window [start, end) of an append-only byte sequence, in blocks that are never moved or
+ * regrown: a byte is copied in once, and `discardBefore` drops whole blocks from the front. A new
+ * block is about as large as the bytes held (256 bytes to 64 KiB), so memory stays within about
+ * twice the bytes held. Offsets are absolute. A stored byte is never overwritten and a block never
+ * reused, so a view stays valid and unchanged for as long as it is held, also after its bytes
+ * were dropped from the window: the merge hands such views to its log, which keeps them.
  */
 export class GrowableBytes {
-  #buffer: Uint8Array = EMPTY;
-  /** Index in #buffer of the byte at offset #start. */
-  #head = 0;
+  readonly #blocks: Uint8Array[] = [];
+  /** The offset of each block's first byte. */
+  readonly #starts: number[] = [];
+  /** Blocks before this index are dropped (the arrays are compacted now and then). */
+  #first = 0;
   #start: number;
   #end: number;
 
@@ -27,57 +34,90 @@ export class GrowableBytes {
     return this.#end;
   }
 
-  /** Bytes of memory held (for accounting). */
-  get capacity(): number {
-    return this.#buffer.length;
-  }
-
   append(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    const used = this.#end - this.#start;
-    if (this.#head + used + bytes.length > this.#buffer.length) this.#reserve(used + bytes.length);
-    this.#buffer.set(bytes, this.#head + used);
-    this.#end += bytes.length;
+    for (let copied = 0; copied < bytes.length;) {
+      const last = this.#blocks.length - 1;
+      const block = this.#blocks[last];
+      const used = this.#end - (this.#starts[last] ?? this.#end);
+      if (block === undefined || used === block.length || last < this.#first) {
+        this.#addBlock(bytes.length - copied);
+        continue;
+      }
+      const count = Math.min(bytes.length - copied, block.length - used);
+      block.set(count === bytes.length ? bytes : bytes.subarray(copied, copied + count), used);
+      copied += count;
+      this.#end += count;
+    }
   }
 
   byteAt(offset: number): number {
     this.#check(offset, offset + 1);
-    return this.#buffer[this.#head + offset - this.#start] as number;
+    const index = this.#locate(offset);
+    return (this.#blocks[index] as Uint8Array)[offset - (this.#starts[index] as number)] as number;
   }
 
-  /** The bytes in [from, to), as one view (valid until the next change). */
-  view(from: number, to: number): Uint8Array {
+  /** The longest run of the bytes in [from, to) that starts at `from` and lies in one block, as a view. */
+  run(from: number, to: number): Uint8Array {
     this.#check(from, to);
-    return this.#buffer.subarray(this.#head + from - this.#start, this.#head + to - this.#start);
+    if (from === to) return EMPTY;
+    const index = this.#locate(from);
+    const blockStart = this.#starts[index] as number;
+    const block = this.#blocks[index] as Uint8Array;
+    return block.subarray(from - blockStart, Math.min(to, blockStart + block.length) - blockStart);
+  }
+
+  /** The bytes in [from, to), as views in order (valid until the next change). */
+  views(from: number, to: number): Uint8Array[] {
+    const views: Uint8Array[] = [];
+    for (let offset = from; offset < to;) {
+      const view = this.run(offset, to);
+      views.push(view);
+      offset += view.length;
+    }
+    if (views.length === 0) this.#check(from, to);
+    return views;
   }
 
   /** Drops the bytes below `offset` (capped at the end). Never moves backwards. */
   discardBefore(offset: number): void {
     const target = Math.min(offset, this.#end);
     if (target <= this.#start) return;
-    this.#head += target - this.#start;
     this.#start = target;
-    if (this.#start === this.#end) {
-      this.#head = 0;
-      if (this.#buffer.length > MIN_CAPACITY_BYTES * 64) this.#buffer = EMPTY;
+    while (this.#first < this.#blocks.length - 1 && (this.#starts[this.#first + 1] as number) <= target) {
+      this.#blocks[this.#first++] = EMPTY;
+    }
+    const last = this.#blocks.length - 1;
+    if (this.#start === this.#end && this.#lengthOf(last) > KEPT_IDLE_BLOCK_BYTES) this.#first = last + 1;
+    if (this.#first > 32 && this.#first * 2 > this.#blocks.length) {
+      this.#blocks.splice(0, this.#first);
+      this.#starts.splice(0, this.#first);
+      this.#first = 0;
     }
   }
 
-  /** Room for `needed` live bytes from index 0: compacts, and grows by doubling. */
-  #reserve(needed: number): void {
-    const used = this.#end - this.#start;
-    let capacity = Math.max(this.#buffer.length, MIN_CAPACITY_BYTES);
-    while (capacity < needed) capacity *= 2;
-    // Shrink when the live part is a small fraction of a large buffer (after a big discard).
-    while (capacity > MIN_CAPACITY_BYTES && capacity >= needed * 4) capacity /= 2;
-    if (capacity === this.#buffer.length) {
-      this.#buffer.copyWithin(0, this.#head, this.#head + used);
-    } else {
-      const next = new Uint8Array(capacity);
-      next.set(this.#buffer.subarray(this.#head, this.#head + used), 0);
-      this.#buffer = next;
+  /** A new last block for at least part of `wanted` bytes, sized after the bytes held. */
+  #addBlock(wanted: number): void {
+    const held = this.#end - this.#start;
+    let size = MIN_BLOCK_BYTES;
+    while (size < MAX_BLOCK_BYTES && (size < held || size < wanted)) size *= 2;
+    this.#blocks.push(new Uint8Array(size));
+    this.#starts.push(this.#end);
+  }
+
+  #lengthOf(index: number): number {
+    return index < this.#first ? 0 : (this.#blocks[index]?.length ?? 0);
+  }
+
+  /** The index of the live block holding `offset` (a held offset). */
+  #locate(offset: number): number {
+    let low = this.#first;
+    let high = this.#blocks.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if ((this.#starts[middle] as number) <= offset) low = middle;
+      else high = middle - 1;
     }
-    this.#head = 0;
+    return low;
   }
 
   #check(from: number, to: number): void {

@@ -363,14 +363,11 @@ export class HorizonMerge {
     let index = 0;
     while (index < bytes.length) {
       if (position < branch.end) {
-        const count = Math.min(bytes.length - index, branch.end - position);
-        const same = firstMismatch(
-          bytes.subarray(index, index + count),
-          branch.bytes.view(position, position + count),
-        );
+        const held = branch.bytes.run(position, Math.min(branch.end, position + bytes.length - index));
+        const same = firstMismatch(bytes.subarray(index, index + held.length), held);
         index += same;
         position += same;
-        if (same === count) continue;
+        if (same === held.length) continue;
       }
       const byte = bytes[index] as number;
       const child = branch.childAt(position, byte);
@@ -381,7 +378,10 @@ export class HorizonMerge {
       const rest = bytes.subarray(index);
       if (position < branch.end) branch = this.#fork(branch, position);
       branch.extend(rest, nowMs, this.#settings.coalesceMs);
-      this.#out.journal({ type: 'extend', branch: branch.id, bytes: rest, atMs: nowMs });
+      // The branch's own copy, which never changes: the log may keep it rather than copy `rest`.
+      for (const view of branch.bytes.views(position, position + rest.length)) {
+        this.#out.journal({ type: 'extend', branch: branch.id, bytes: view, atMs: nowMs });
+      }
       position += rest.length;
       index = bytes.length;
     }
@@ -496,7 +496,7 @@ export class HorizonMerge {
     const limit = root.nextForkAfter(from) ?? root.end;
     const to = final ? limit : root.dueEnd(nowMs, this.#settings.delayMs, limit);
     if (to <= from) throw new MergeUsageError(`no progress deciding at ${from}`);
-    const views = [root.bytes.view(from, to)];
+    const views = root.bytes.views(from, to);
     this.#out.canonical.append(views);
     this.#out.bodyCommitted?.(views);
     this.#decidedBody = to;

@@ -7,8 +7,10 @@ import type { GameId } from '../game-id.js';
  * of a game in order rebuilds its tree, so a game survives the process that received it.
  *
  * Body offsets count from the first body byte (the SCFA header excluded). `atMs` is the clock's
- * time when the bytes arrived. Byte arrays are only valid during the `journal` call: an
- * implementation that keeps them copies them.
+ * time when the bytes arrived. The bytes of an `extend` never change (the merge hands over views
+ * of its own storage, which it never overwrites): an implementation may keep them as they are.
+ * Other byte arrays are only valid during the `journal` call: an implementation that keeps them
+ * copies them.
  */
 export type JournalEntry =
   /** A writer joined the game; ids count from 0 in join order. */
@@ -48,8 +50,9 @@ export interface CanonicalLog {
   /** Whether `finish()` was called: no more bytes will come. */
   readonly finished: boolean;
   /**
-   * Commits `bytes` (in order, copied) as the next segment, or as several when they exceed the
-   * segment size bound. Synchronous: the merge calls it inside a decision. Throws after finish.
+   * Commits `bytes` (in order) as the next segment, or as several when they exceed the segment
+   * size bound. They never change afterwards, so the log may keep them rather than copy them.
+   * Synchronous: the merge calls it inside a decision. Throws after finish.
    */
   append(bytes: readonly Uint8Array[]): void;
   /**

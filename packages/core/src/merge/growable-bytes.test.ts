@@ -45,4 +45,18 @@ describe('GrowableBytes', () => {
     expect(held.start).toBe(40_000);
     expect(joined(held.views(40_000, 40_010))).toEqual([...bytes(10, 2)]);
   });
+
+  it('never changes a view it handed out, whatever is appended or dropped later (logs keep them)', () => {
+    const held = new GrowableBytes();
+    const handed: { view: Uint8Array; copy: number[] }[] = [];
+    let at = 0;
+    for (let round = 0; round < 60; round++) {
+      const chunk = bytes(97 + ((round * 1_237) % 9_000), round);
+      held.append(chunk);
+      for (const view of held.views(at, held.end)) handed.push({ view, copy: [...view] });
+      at = held.end;
+      if (round % 7 === 6) held.discardBefore(held.end - 500);
+    }
+    for (const { view, copy } of handed) expect([...view]).toEqual(copy);
+  });
 });

@@ -5,7 +5,14 @@ import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adoptWithSharedReadBuffer } from './shared-read-buffer.js';
 import { TcpListener } from './tcp-listener.js';
-import { ConnectionInbox, RecordingReceiver, connectTcp, readToEnd } from './testing/index.js';
+import {
+  ConnectionInbox,
+  PatternSender,
+  RecordingReceiver,
+  connectTcp,
+  readToEnd,
+  receivePattern,
+} from './testing/index.js';
 import type { TransportConnection } from './transport-connection.js';
 
 const example = fixture(fixtureFacts.example.file);
@@ -82,6 +89,28 @@ describe('TcpListener reads into one shared buffer', () => {
       expect(firstDifference(reply.bytes, example)).toBe(-1);
     }
     expect(listener.openConnections).toBe(0);
+  });
+
+  it('stops reading a writer while a pulling consumer lags, then delivers everything in order', async () => {
+    const inbox = new ConnectionInbox<TransportConnection>();
+    const listener = new TcpListener({ host: '127.0.0.1', port: 0, lingerMs: 0 }, inbox.accept);
+    cleanups.push(
+      () => listener.close(),
+      () => inbox.destroyAll(),
+    );
+    const client = await connectTcp((await listener.listen()).port);
+    cleanups.push(() => client.destroy());
+    const connection = await inbox.next();
+    const sender = new PatternSender((chunk) =>
+      client.write(chunk) ? Promise.resolve() : once(client, 'drain'),
+    );
+    const sending = sender.sendUntilStalled(128 * 1024 * 1024);
+    await sender.stalled;
+    expect(sender.sentBytes).toBeLessThan(128 * 1024 * 1024);
+    const receiving = receivePattern(connection.incoming);
+    await sending;
+    client.end();
+    expect(await receiving).toEqual({ bytes: sender.sentBytes, firstWrongOffset: -1 });
   });
 });
 

@@ -167,3 +167,48 @@ describe('IncomingChunks queue', () => {
     expect(ended).toBe(1);
   });
 });
+
+describe('IncomingChunks over a source that reuses one buffer', () => {
+  /** Pushes each of `chunks` through one scratch buffer, inverted right after `push` returns. */
+  function pushBorrowed(incoming: IncomingChunks, chunks: readonly Uint8Array[]): void {
+    const scratch = new Uint8Array(64 * 1024);
+    for (const chunk of chunks) {
+      scratch.set(chunk);
+      const view = scratch.subarray(0, chunk.length);
+      incoming.push(view);
+      for (let i = 0; i < view.length; i++) view[i] = ~(view[i] as number);
+    }
+  }
+
+  const chunks = [bytes(1), bytes(2, 3), Uint8Array.from({ length: 5000 }, (_, i) => i % 251), bytes(4)];
+  const whole = Buffer.concat(chunks);
+
+  it('keeps copies of the chunks it queues for the consumer', async () => {
+    const incoming = new IncomingChunks(new FakeSource());
+    pushBorrowed(incoming, chunks);
+    incoming.finish();
+    const received: Uint8Array[] = [];
+    for await (const chunk of incoming) received.push(chunk);
+    expect(Buffer.concat(received).equals(whole)).toBe(true);
+  });
+
+  it('hands a waiting consumer a copy', async () => {
+    const incoming = new IncomingChunks(new FakeSource());
+    const next = incoming[Symbol.asyncIterator]().next();
+    pushBorrowed(incoming, [bytes(9, 8, 7)]);
+    expect(await next).toEqual({ done: false, value: bytes(9, 8, 7) });
+  });
+
+  it('hands a receiver copies of what arrived before it, and later chunks as they come', () => {
+    const incoming = new IncomingChunks(new FakeSource());
+    pushBorrowed(incoming, chunks.slice(0, 3));
+    const received: number[] = [];
+    incoming.receive({
+      data: (chunk) => received.push(...chunk),
+      end: () => undefined,
+      fail: () => undefined,
+    });
+    pushBorrowed(incoming, chunks.slice(3));
+    expect(Buffer.from(received).equals(whole)).toBe(true);
+  });
+});

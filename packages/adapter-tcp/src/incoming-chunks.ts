@@ -22,10 +22,12 @@ interface Waiter {
 /**
  * Turns a push source (socket events) into the pull-based `incoming` iterable. The source is
  * paused while a chunk waits for the consumer, so a connection holds about one chunk plus the
- * transport's own buffer. A source may still deliver what it had already read (a WebSocket
- * parses a whole TCP read into messages at once): small chunks queued behind others are copied
- * into one growing buffer, so a hostile client's one-byte messages cost a byte each, not a
- * chunk object each. Once the consumer stops (breaks out of its loop, or `discard()` at `end()`),
+ * transport's own buffer. A pushed chunk is valid only during `push` (the TCP transport reads
+ * into one shared buffer), so whatever outlives the call (a queued chunk, one handed to a
+ * pending `next()`) is a copy; in push mode (`receive`) chunks go through untouched. A source
+ * may still deliver what it had already read (a WebSocket parses a whole TCP read into messages
+ * at once): small chunks queued behind others are copied into one growing buffer, so a hostile
+ * client's one-byte messages cost a byte each, not a chunk object each. Once the consumer stops (breaks out of its loop, or `discard()` at `end()`),
  * input keeps flowing and is dropped: unread bytes left in the kernel would make the final close
  * send an RST.
  */
@@ -64,7 +66,7 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
     const waiter = this.#waiter;
     if (waiter !== undefined) {
       this.#waiter = undefined;
-      waiter.resolve({ done: false, value: chunk });
+      waiter.resolve({ done: false, value: copyOf(chunk) });
       return;
     }
     this.#enqueue(chunk);
@@ -133,7 +135,7 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
   #enqueue(chunk: Uint8Array): void {
     if (chunk.length >= SMALL_CHUNK_BYTES || this.queuedChunks === 0) {
       this.#sealTail();
-      this.#chunks.push(chunk);
+      this.#chunks.push(copyOf(chunk));
       return;
     }
     if (this.#tail === null || this.#tailLength + chunk.length > this.#tail.length) {
@@ -190,4 +192,9 @@ export class IncomingChunks implements AsyncIterable<Uint8Array> {
     if (outcome.kind === 'end') receiver.end();
     else receiver.fail(outcome.error);
   }
+}
+
+/** A copy of the same type (a `Buffer` stays one): `Buffer#slice` would return a view. */
+function copyOf(chunk: Uint8Array): Uint8Array {
+  return Uint8Array.prototype.slice.call(chunk);
 }

@@ -6,6 +6,8 @@ import type { ResolvedConnectionOptions } from './connection-options.js';
 import { listenOn } from './listen-on.js';
 import { defaultKeepAliveInitialDelayMs } from './listener-options.js';
 import type { ListenerOptions, ListeningAddress } from './listener-options.js';
+import { adoptWithSharedReadBuffer } from './shared-read-buffer.js';
+import type { SocketReads } from './shared-read-buffer.js';
 import { SocketConnection } from './socket-connection.js';
 import type { TransportConnection } from './transport-connection.js';
 
@@ -32,6 +34,8 @@ export class TcpListener {
     this.#onConnection = onConnection;
     this.#server = createServer({
       allowHalfOpen: true,
+      // Nothing is read before the socket is rebuilt to read into the shared buffer.
+      pauseOnConnect: true,
       // Nagle would hold back the tail of each ~1 s batch to a reader until the previous
       // segment is acked (up to a delayed-ACK timeout), and the header a game waits for to load
       // its map. Writes are KB-sized batches, so small-segment overhead is irrelevant; writers
@@ -40,9 +44,10 @@ export class TcpListener {
       keepAlive: keepAliveInitialDelayMs > 0,
       keepAliveInitialDelay: keepAliveInitialDelayMs,
     });
-    this.#server.on('connection', (socket: Socket) => {
+    this.#server.on('connection', (accepted: Socket) => {
+      const { socket, reads } = adoptWithSharedReadBuffer(accepted);
       if (options.connectionLimit?.admit(socket, 'tcp') === false) return;
-      this.#accept(socket);
+      this.#accept(socket, reads);
     });
   }
 
@@ -63,12 +68,12 @@ export class TcpListener {
     return Promise.resolve();
   }
 
-  #accept(socket: Socket): void {
+  #accept(socket: Socket, reads: SocketReads | undefined): void {
     this.#openConnections++;
     socket.once('close', () => {
       this.#openConnections--;
     });
-    const connection = new SocketConnection(socket, this.#connectionOptions);
+    const connection = new SocketConnection(socket, this.#connectionOptions, reads);
     try {
       this.#onConnection(connection);
     } catch (error) {

@@ -3,6 +3,7 @@ import type { PausableSource } from './incoming-chunks.js';
 
 /** What a transport reports to its connection. */
 export interface TransportEvents {
+  /** `chunk` is valid only until this returns: a transport may read into the same memory again. */
   data(chunk: Uint8Array): void;
   /** Clean end of input: TCP FIN, WebSocket close 1000. */
   end(): void;

@@ -4,9 +4,9 @@ export type ReceiverOutcome =
   { readonly kind: 'end' } | { readonly kind: 'fail'; readonly error: ConnectionError };
 
 /**
- * A `ByteReceiver` for tests of `ByteConnection.receive`: it records every chunk and every
- * outcome (so that a second `end`/`fail`, or data after one, shows), and `done` resolves at the
- * first outcome.
+ * A `ByteReceiver` for tests of `ByteConnection.receive`: it records a copy of every chunk (a
+ * chunk is valid only during `data`) and every outcome (so that a second `end`/`fail`, or data
+ * after one, shows), and `done` resolves at the first outcome.
  */
 export class RecordingReceiver implements ByteReceiver {
   readonly chunks: Uint8Array[] = [];
@@ -32,7 +32,7 @@ export class RecordingReceiver implements ByteReceiver {
 
   data(chunk: Uint8Array): void {
     if (this.outcomes.length > 0) this.chunksAfterOutcome++;
-    this.chunks.push(chunk);
+    this.chunks.push(Uint8Array.prototype.slice.call(chunk));
   }
 
   end(): void {

@@ -2,11 +2,13 @@ import type { ConnectionError } from '../errors.js';
 
 /**
  * Where a connection's received bytes go in push mode (`ByteConnection.receive`). Every method
- * is called synchronously from the transport's own callback, so a receiver must not block; it
- * owns each chunk it is given (copy what must be kept, or keep the chunk itself). After `end`
- * or `fail`, nothing more is delivered.
+ * is called synchronously from the transport's own callback, so a receiver must not block. A
+ * chunk is lent, not given: it is valid only until `data` returns (the TCP adapter reads every
+ * socket into one reused buffer), so a receiver copies what it keeps. After `end` or `fail`,
+ * nothing more is delivered.
  */
 export interface ByteReceiver {
+  /** `chunk` may be overwritten as soon as this returns. */
   data(chunk: Uint8Array): void;
   /** A clean end of stream (TCP FIN, WebSocket close code 1000). */
   end(): void;
@@ -34,8 +36,8 @@ export interface ByteConnection {
    * chunk and without backpressure (a writer is read as fast as it sends; a reader's input is
    * drained). Chunks that arrived before the call are delivered first. Called at most once. The
    * end comes as exactly one `receiver.end()` (TCP FIN, WebSocket close 1000) or
-   * `receiver.fail()` (reset, any other close code, `destroy()`); bytes delivered before stay
-   * valid. Message boundaries carry no meaning; chunks belong to the receiver.
+   * `receiver.fail()` (reset, any other close code, `destroy()`); the bytes delivered before it
+   * still count. Message boundaries carry no meaning; a chunk is valid only during `receiver.data`.
    */
   receive(receiver: ByteReceiver): void;
   /**

@@ -19,6 +19,11 @@ export interface CoreHarnessOptions {
   readonly logStore?: ReplayLogStore;
   /** How often the log store is asked for games whose process stopped; only at start when omitted. */
   readonly adoptIntervalMs?: number;
+  /**
+   * Lend every connection's chunks from one buffer of this many bytes, overwritten after each
+   * `data` call, as the TCP adapter does (`PipeConnection`'s `lendFrom`). Default: chunks are given.
+   */
+  readonly lendChunksBytes?: number;
 }
 
 /**
@@ -38,10 +43,13 @@ export class CoreHarness {
   /** The game directory, as the concrete class (tests reach into live replays). */
   readonly directory: ReplayDirectory;
   readonly #served: Promise<void>[] = [];
+  readonly #lendFrom: Uint8Array | undefined;
   #nextId = 0;
 
   constructor(options: CoreHarnessOptions = {}) {
     this.settings = { ...defaultReplaySettings, ...options.settings };
+    this.#lendFrom =
+      options.lendChunksBytes === undefined ? undefined : new Uint8Array(options.lendChunksBytes);
     const service = new CoreReplayService(
       {
         clock: this.clock,
@@ -71,7 +79,7 @@ export class CoreHarness {
    * offset a reader asks to start at.
    */
   connect(header?: string, readFrom?: number): PipeConnection {
-    const connection = new PipeConnection(`conn${this.#nextId++}`, readFrom);
+    const connection = new PipeConnection(`conn${this.#nextId++}`, readFrom, this.#lendFrom);
     if (header !== undefined) connection.client.send(header);
     this.#served.push(this.service.handleConnection(connection));
     return connection;

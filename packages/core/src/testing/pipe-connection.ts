@@ -21,11 +21,18 @@ export class PipeConnection implements ByteConnection {
   #writeGate: Promise<void> = Promise.resolve();
   #openGate: (() => void) | undefined;
   #closedWaiters: (() => void)[] = [];
+  readonly #lendFrom: Uint8Array | undefined;
 
-  /** `readFrom`: the offset a reader asks to start at, as a WebSocket `?offset=N` would say. */
-  constructor(id = 'pipe', readFrom?: number) {
+  /**
+   * `readFrom`: the offset a reader asks to start at, as a WebSocket `?offset=N` would say.
+   * `lendFrom`: a buffer to lend chunks from, as the TCP adapter does. Each chunk then reaches
+   * the receiver as a view of it (split to its size), and every byte of the view is inverted as
+   * soon as `data` returns, so a receiver that keeps a chunk instead of copying it sees garbage.
+   */
+  constructor(id = 'pipe', readFrom?: number, lendFrom?: Uint8Array) {
     this.id = id;
     this.readFrom = readFrom;
+    this.#lendFrom = lendFrom;
     this.peer = `pipe ${id}`;
     this.client = new PipeClient(this);
   }
@@ -124,11 +131,27 @@ export class PipeConnection implements ByteConnection {
   #pushToReceiver(): void {
     const receiver = this.#receiver;
     if (receiver === undefined || this.#receiverDone) return;
-    for (let next = this.#inbox.shift(); next !== undefined; next = this.#inbox.shift()) receiver.data(next);
+    for (let next = this.#inbox.shift(); next !== undefined; next = this.#inbox.shift()) {
+      this.#deliver(receiver, next);
+    }
     if (this.#inboxEnd === 'open') return;
     this.#receiverDone = true;
     if (this.#inboxEnd === 'clean') receiver.end();
     else receiver.fail(asConnectionError(this.#inboxEnd));
+  }
+
+  #deliver(receiver: ByteReceiver, chunk: Uint8Array): void {
+    const scratch = this.#lendFrom;
+    if (scratch === undefined) {
+      receiver.data(chunk);
+      return;
+    }
+    for (let offset = 0; offset < chunk.length; offset += scratch.length) {
+      const lent = scratch.subarray(0, Math.min(scratch.length, chunk.length - offset));
+      lent.set(chunk.subarray(offset, offset + lent.length));
+      receiver.data(lent);
+      for (let i = 0; i < lent.length; i++) lent[i] = ~(lent[i] as number);
+    }
   }
 
   async *#iterate(): AsyncGenerator<Uint8Array> {

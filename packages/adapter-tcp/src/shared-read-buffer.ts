@@ -1,4 +1,4 @@
-import { Socket } from 'node:net';
+import { Server as NodeServer, Socket } from 'node:net';
 import type { OnReadOpts, Server, SocketConstructorOpts } from 'node:net';
 
 /** The size of Node's own socket reads: a read never waits for a larger buffer to fill. */
@@ -38,9 +38,14 @@ export interface AdoptedSocket {
 
 /** The members of Node's `net.Socket` that the adoption moves; not in Node's public typings. */
 interface SocketInternals {
-  _handle: object | null;
-  server: Server | null;
-  _server: Server | null;
+  _handle: unknown;
+  server: unknown;
+  _server: unknown;
+}
+
+/** `socket` with the members the adoption moves, when Node's socket has them. */
+function internalsOf(socket: Socket): (Socket & SocketInternals) | undefined {
+  return '_handle' in socket && 'server' in socket && '_server' in socket ? socket : undefined;
 }
 
 type AdoptionOptions = Omit<SocketConstructorOpts, 'handle'> & {
@@ -61,10 +66,11 @@ type AdoptionOptions = Omit<SocketConstructorOpts, 'handle'> & {
  * left as it is and resumed.
  */
 export function adoptWithSharedReadBuffer(accepted: Socket): AdoptedSocket {
-  const internals = accepted as unknown as SocketInternals;
-  const handle = internals._handle;
-  const server = internals._server;
-  if (!isReadableHandle(handle) || server === null || accepted.destroyed) return unadopted(accepted);
+  const internals = internalsOf(accepted);
+  const handle = internals?._handle;
+  const server = internals?._server;
+  if (internals === undefined || !isReadableHandle(handle) || !isServer(server) || accepted.destroyed)
+    return unadopted(accepted);
   const reads = new SocketReads();
   internals._handle = null;
   internals.server = null;
@@ -88,7 +94,8 @@ export function adoptWithSharedReadBuffer(accepted: Socket): AdoptedSocket {
     onread,
   };
   const socket = new Socket(options as SocketConstructorOpts);
-  const adopted = socket as unknown as SocketInternals;
+  const adopted = internalsOf(socket);
+  if (adopted === undefined) throw new Error('a net.Socket without the members it was built with');
   adopted.server = server;
   adopted._server = server;
   return { socket, reads };
@@ -97,6 +104,10 @@ export function adoptWithSharedReadBuffer(accepted: Socket): AdoptedSocket {
 function unadopted(accepted: Socket): AdoptedSocket {
   accepted.resume();
   return { socket: accepted, reads: undefined };
+}
+
+function isServer(value: unknown): value is Server {
+  return value instanceof NodeServer;
 }
 
 function isReadableHandle(handle: unknown): handle is object {

@@ -64,7 +64,9 @@ export class TargetProcess {
     this.dataDir = dataDir;
     this.vaultPath = kind === 'server' ? join(dataDir, 'vault') : undefined;
     this.logPath = join(dataDir, logName);
-    this.#child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The server's environment is the image's (deploy/Dockerfile): two malloc arenas.
+    const env = { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' };
+    this.#child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
     // A runner that crashes must not leave a server holding thousands of sockets (Ctrl-C reaches
     // the whole process group anyway).

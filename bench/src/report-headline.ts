@@ -58,8 +58,8 @@ function memoryRows({ memory }: BenchReport): Row[] {
     [
       `RSS per live game (${memory.plan.speedUp}× the real pace, delay ${memory.plan.delayS} s)`,
       `${fixed(last?.rssPerGameMb ?? Number.NaN, 2)} MB at ${fixed(last?.gameMinutes ?? Number.NaN, 0)} min ` +
-        `(${fixed(memory.fixedMbPerGame, 2)} MB + ${fixed(memory.rssMbPerStreamMb, 3)} MB per MB of stream; ` +
-        `bound ${fixed(last?.targetMb ?? Number.NaN, 2)} MB)`,
+        `(${fixed(memory.fixedMbPerGame, 2)} MB + ${fixed(memory.rssMbPerStreamMb, 3)} MB per MB of stream); ` +
+        `reachable ${fixed(memory.reachablePerGameMb, 2)} MB; bound ${fixed(last?.targetMb ?? Number.NaN, 2)} MB`,
     ],
   ];
 }

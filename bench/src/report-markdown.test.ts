@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './report-markdown.ts';
 import { findCorruption } from './result-checks.ts';
 import { runFigures } from './run-figures.ts';
-import { testEnded, testRecovery, testReport as report, testThroughputRun as run } from './test-reports.ts';
+import {
+  testEnded,
+  testGeneratorSummary,
+  testRecovery,
+  testReport as report,
+  testThroughputRun as run,
+} from './test-reports.ts';
 
 describe('the Markdown report', () => {
   it('leads with the ratio to the baseline, the machine and how to rerun', () => {
@@ -95,5 +101,43 @@ describe('findCorruption', () => {
       'recovery: 1 saved files differ from what was sent and 1 lack more than the last fsync interval ' +
         '(game 1: differs from byte 5 (of 10 sent); game 2: lacks 9 of 10 bytes sent (allowed 0))',
     ]);
+  });
+});
+
+describe('the memory section', () => {
+  it('gives RSS per game at each checkpoint, the bound, and what stays reachable per game', () => {
+    const point = (minutes: number, rss: number) => ({
+      fraction: minutes / 48,
+      streamMb: minutes / 10,
+      gameMinutes: minutes,
+      rssPerGameMb: rss,
+      heapPerGameMb: 0.2,
+      externalPerGameMb: 0.5,
+      windowMb: 0.19,
+      targetMb: 0.45,
+    });
+    const memory = {
+      plan: {
+        games: 24,
+        writersPerGame: 8,
+        readersPerGame: 2,
+        speedUp: 100,
+        delayS: 1,
+        checkpoints: [0.5, 1],
+      },
+      idleRssMb: 140,
+      checkpoints: [point(24, 0.4), point(48, 2.2)],
+      fixedMbPerGame: 0.1,
+      rssMbPerStreamMb: 0.2,
+      reachablePerGameMb: 0.57,
+      final: testGeneratorSummary(),
+      savedFiles: undefined,
+      problems: [],
+    };
+    const markdown = renderMarkdown(report([run()], { memory }));
+    expect(markdown).toContain('| 24 min | 2.40 MB | 0.40 MB | 0.20 MB | 0.50 MB | yes |');
+    expect(markdown).toContain('| 48 min | 4.80 MB | 2.20 MB | 0.20 MB | 0.50 MB | no |');
+    expect(markdown).toContain('**0.57 MB** (bound 0.45 MB)');
+    expect(markdown).toContain('reachable 0.57 MB; bound 0.45 MB');
   });
 });

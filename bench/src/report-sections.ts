@@ -76,6 +76,11 @@ export function memorySection(result: MemoryResult): string[] {
       ]),
     ),
     '',
+    `Reachable per live game at the last checkpoint (heap snapshots, which collect all garbage first: ` +
+      `the live games' minus the one once they ended): **${fixed(result.reachablePerGameMb, 2)} MB** ` +
+      `(bound ${fixed(result.checkpoints.at(-1)?.targetMb ?? Number.NaN, 2)} MB). RSS also holds garbage ` +
+      `not yet collected and pages the allocator keeps.`,
+    '',
     `Checks: readers ${result.final.readersComplete}/${result.final.readers} complete, files ` +
       `${result.savedFiles?.ok ?? 0}/${result.savedFiles?.checked ?? 0} equal.`,
     '',

@@ -6,8 +6,9 @@ import { LoadGenerator } from './load-generator.ts';
 import { TICK_MS } from './replay-source.ts';
 import type { GameStream } from './replay-source.ts';
 import { finishGames } from './finish-games.ts';
+import { reachableHeapBytes } from './heap-snapshot.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
-import { TargetProcess } from './target-process.ts';
+import { heapSnapshotDir, TargetProcess } from './target-process.ts';
 import { TargetSampler } from './target-sampler.ts';
 import type { TargetSample } from './target-sampler.ts';
 
@@ -44,6 +45,11 @@ export interface MemoryResult {
   /** Least-squares fit of RSS per game against stream length: what a game costs, and per MB. */
   readonly fixedMbPerGame: number;
   readonly rssMbPerStreamMb: number;
+  /**
+   * Bytes reachable in the server's heap per live game at the last checkpoint (heap snapshots,
+   * which collect all garbage first: the live games' snapshot minus the one once they ended).
+   */
+  readonly reachablePerGameMb: number;
   readonly final: GeneratorSummary;
   readonly savedFiles: SavedFilesCheck | undefined;
   readonly problems: readonly string[];
@@ -60,7 +66,7 @@ const RECEIVE_TIMEOUT_MS = 120_000;
  * finish and every reader and saved file is checked.
  */
 export async function runMemory(context: BenchContext, plan: MemoryPlan): Promise<MemoryResult> {
-  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 2 });
+  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 2, heapSnapshots: true });
   try {
     return await measure(context, target, plan);
   } finally {
@@ -89,15 +95,21 @@ async function measure(
   const idle = await sampler.sample();
   generator.addGames(specs, 1000);
   const checkpoints = await sampleCheckpoints(context, sampler, plan, { stream, idle });
+  // After the last RSS sample: a snapshot's own allocations would show in the RSS that follows.
+  const liveHeapBytes = await reachableHeapBytes(target.pid, heapSnapshotDir(target.dataDir));
   const { final, savedFiles } = await finishGames(target, generator, specs, {
     timeoutMs: RECEIVE_TIMEOUT_MS,
     onCut: () => context.log('memory: games did not end; cutting them'),
   });
+  const endedHeapBytes = await reachableHeapBytes(target.pid, heapSnapshotDir(target.dataDir));
+  const reachablePerGameMb = megabytes(liveHeapBytes - endedHeapBytes) / plan.games;
+  context.log(`memory: ${reachablePerGameMb.toFixed(2)} MB reachable per live game`);
   return {
     plan,
     idleRssMb: megabytes(idle.rssBytes),
     checkpoints,
     ...fitLine(checkpoints),
+    reachablePerGameMb,
     final,
     savedFiles,
     problems: target.problems.map((problem) => problem.line),

@@ -4,6 +4,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { heapSnapshotFlags } from './heap-snapshot.ts';
 
 /** A log line of the process under test at warn level or above, kept as evidence. */
 export interface ProblemLine {
@@ -36,6 +37,8 @@ export interface ServerSettings {
   readonly liveOwnerStaleS?: number;
   /** How long to wait for the "listening" line (a start that recovers hundreds of games takes longer). */
   readonly startupTimeoutMs?: number;
+  /** Let `reachableHeapBytes` ask the server for heap snapshots (written to `heapSnapshotDir`). */
+  readonly heapSnapshots?: boolean;
 }
 
 /**
@@ -82,7 +85,8 @@ export class TargetProcess {
     const dataDir = settings.dataDir ?? temporaryDir();
     const profiling =
       settings.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`];
-    const args = [...profiling, serverMainPath(), 'serve', ...serverFlags(settings, dataDir)];
+    const snapshots = settings.heapSnapshots === true ? heapSnapshotFlags(heapSnapshotDir(dataDir)) : [];
+    const args = [...profiling, ...snapshots, serverMainPath(), 'serve', ...serverFlags(settings, dataDir)];
     const target = new TargetProcess('server', args, dataDir, settings.logName);
     return TargetProcess.#started(target, settings.startupTimeoutMs);
   }
@@ -199,6 +203,11 @@ export class TargetProcess {
 
 function temporaryDir(): string {
   return mkdtempSync(join(tmpdir(), 'faf-bench-'));
+}
+
+/** Where a server started in `dataDir` with `heapSnapshots` writes them. */
+export function heapSnapshotDir(dataDir: string): string {
+  return join(dataDir, 'heap');
 }
 
 /** Where a server started in `dataDir` keeps its live games' logs (`storage.live_path`). */

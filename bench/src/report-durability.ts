@@ -5,7 +5,7 @@ import type { RecoveryResult } from './scenario-recovery.ts';
 /** The Headline table's row of the recovery scenario. */
 export function recoveryHeadline(result: RecoveryResult): string[] {
   return [
-    `Recovery of ${result.plan.games} live games after kill -9: start to listening / to all saved`,
+    `Recovery of ${result.plan.games} live games after kill -9: start to ready / to all saved`,
     `${fixed(result.listeningS, 1)} s / **${fixed(result.allSavedS, 1)} s** (CPU ${fixed(result.cpuS, 1)} s, ` +
       `peak RSS ${fixed(result.peakRssMb, 0)} MB; files ${result.savedFiles.ok}/${result.savedFiles.checked} intact)`,
   ];
@@ -35,29 +35,34 @@ export function recoverySection(result: RecoveryResult): string[] {
       `its games are adopted at start). fsync interval ${plan.fsyncIntervalS} s; grace for writers to return ` +
       `${plan.graceS} s; delay ${plan.delayS} s.`,
     '',
-    ...table(
-      ['figure', 'value'],
-      [
-        ['start to listening (the games recovered before it listens)', `${fixed(result.listeningS, 2)} s`],
-        ['start to every game saved', `${fixed(result.allSavedS, 2)} s`],
-        ['CPU of the restarted server until then', `${fixed(result.cpuS, 2)} s`],
-        ['peak RSS of the restarted server until then', mb(result.peakRssMb * 1e6)],
-        ['other processes meanwhile (they compete with it)', cores(result.otherCores)],
-        ['games recovered / saved (its /metrics)', `${result.recoveredReplays} / ${result.savedReplays}`],
-        [
-          'saved files that are a prefix of what was sent, lacking at most the last fsync interval',
-          `${files.ok}/${files.checked} (missing ${files.missing}, differing ${files.wrong}, lacking more ${files.short})`,
-        ],
-        ['bytes lacking: most in one file / in all', `${files.lackingBytesMax} / ${files.lackingBytesTotal}`],
-        ['readers before the kill: differing bytes', String(result.beforeKill.readersCorrupt)],
-        ['warnings and errors of the restarted server', String(result.problemCount)],
-      ],
-    ),
+    ...table(['figure', 'value'], recoveryRows(result)),
     '',
     ...[...files.failures, ...result.beforeKill.failures, ...result.problems]
       .slice(0, 12)
       .map((line) => `- ${line}`),
     '',
+  ];
+}
+
+function recoveryRows(result: RecoveryResult): string[][] {
+  const files = result.savedFiles;
+  return [
+    [
+      'start to ready (the "listening" line, once the games are recovered; the ports accept before)',
+      `${fixed(result.listeningS, 2)} s`,
+    ],
+    ['start to every game saved', `${fixed(result.allSavedS, 2)} s`],
+    ['CPU of the restarted server until then', `${fixed(result.cpuS, 2)} s`],
+    ['peak RSS of the restarted server until then', mb(result.peakRssMb * 1e6)],
+    ['other processes meanwhile (they compete with it)', cores(result.otherCores)],
+    ['games recovered / saved (its /metrics)', `${result.recoveredReplays} / ${result.savedReplays}`],
+    [
+      'saved files that are a prefix of what was sent, lacking at most the last fsync interval',
+      `${files.ok}/${files.checked} (missing ${files.missing}, differing ${files.wrong}, lacking more ${files.short})`,
+    ],
+    ['bytes lacking: most in one file / in all', `${files.lackingBytesMax} / ${files.lackingBytesTotal}`],
+    ['readers before the kill: differing bytes', String(result.beforeKill.readersCorrupt)],
+    ['warnings and errors of the restarted server', String(result.problemCount)],
   ];
 }
 

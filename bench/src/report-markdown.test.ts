@@ -53,7 +53,7 @@ describe('the Markdown report', () => {
     const durable = report([run()], { recovery: testRecovery(), ended: testEnded() });
     const markdown = renderMarkdown(durable);
     expect(markdown).toContain(
-      '| Recovery of 500 live games after kill -9: start to listening / to all saved | 9.3 s / **13.8 s**',
+      '| Recovery of 500 live games after kill -9: start to ready / to all saved | 9.3 s / **13.8 s**',
     );
     expect(markdown).toContain(
       '| Memory kept after 100 ended games (heap + external over idle) | 22.0 MB = **0.220 MB per ended game**',

@@ -50,6 +50,8 @@ interface HarnessOptions extends Partial<ReplayServerDeps> {
   readonly tcp?: Listener;
   readonly webSocket?: Listener;
   readonly unsaved?: readonly bigint[];
+  /** The service's start (default: recovers nothing at once). */
+  readonly serviceStart?: () => Promise<{ recoveredGames: number }>;
 }
 
 function harness(overrides: HarnessOptions = {}): Harness {
@@ -67,7 +69,7 @@ function harness(overrides: HarnessOptions = {}): Harness {
       } as ReplayServerDeps['service']['directory'],
       start: () => {
         calls.push('service started');
-        return Promise.resolve({ recoveredGames: 0 });
+        return overrides.serviceStart?.() ?? Promise.resolve({ recoveredGames: 0 });
       },
       shutdown: async () => {
         calls.push('service shut down');
@@ -110,6 +112,33 @@ function harness(overrides: HarnessOptions = {}): Harness {
 }
 
 describe('ReplayServer.start', () => {
+  it('opens the listeners while the service recovers (writers wait, none is refused), ready once it recovered', async () => {
+    let recovered = (): void => undefined;
+    const recovery = new Promise<{ recoveredGames: number }>((resolve) => {
+      recovered = () => resolve({ recoveredGames: 3 });
+    });
+    const opened: string[] = [];
+    const listener = (name: string): Listener => ({
+      listen: () => {
+        opened.push(name);
+        return Promise.resolve({ host: '127.0.0.1', port: 1 });
+      },
+      close: () => Promise.resolve(),
+    });
+    const { server, logger } = harness({
+      tcp: listener('tcp'),
+      webSocket: listener('websocket'),
+      serviceStart: () => recovery,
+    });
+    const starting = server.start();
+    await expect.poll(() => opened).toEqual(['tcp', 'websocket']);
+    expect([server.ready, logger.find('faf-replay-server listening')]).toEqual([false, []]);
+    recovered();
+    await starting;
+    expect(server.ready).toBe(true);
+    expect(logger.find('Recovered 3 live game(s) left by the previous process')).toHaveLength(1);
+  });
+
   it('stops what it started when the TCP port is taken, and rethrows', async () => {
     const port = await takenPort();
     const tcp = new TcpListener({ host: '127.0.0.1', port }, (connection) => connection.destroy());

@@ -69,9 +69,11 @@ export class ReplayServer {
   }
 
   /**
-   * Opens the ops port, starts the mode's resources and the replay service (which recovers the
-   * games a previous process left), then the listeners. When a step fails (a port taken), what
-   * the earlier steps started is stopped again, in reverse order, before the error is rethrown.
+   * Opens the ops port, starts the mode's resources, the replay service (which recovers the games
+   * a previous process left) and, while it recovers, the listeners: a writer that connects
+   * meanwhile is not refused, it waits for the recovery (and continues its game if it was one of
+   * those). Ready once recovered. When a step fails (a port taken), what the earlier steps started
+   * is stopped again, in reverse order, before the error is rethrown.
    */
   async start(): Promise<ServerAddresses> {
     const { ops, logger, service } = this.#deps;
@@ -81,15 +83,16 @@ export class ReplayServer {
       if (ops !== undefined) started.push({ what: 'the ops port', undo: () => ops.close() });
       await this.#deps.startResources();
       started.push({ what: 'the resources', undo: () => this.#deps.closeResources() });
-      const { recoveredGames } = await service.start();
+      const recovering = service.start();
       started.push({ what: 'the replay service', undo: () => service.shutdown() });
+      const addresses = await this.#listen(started, metricsPort);
+      const { recoveredGames } = await recovering;
       if (recoveredGames > 0) {
         logger.info(
           { recoveredGames },
           `Recovered ${recoveredGames} live game(s) left by the previous process`,
         );
       }
-      const addresses = await this.#listen(started, metricsPort);
       this.#ready = true;
       logger.info(
         {

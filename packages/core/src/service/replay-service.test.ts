@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryReplayLogStore } from '../log/memory-replay-log.js';
 import type { GameId } from '../game-id.js';
 import type { JournalEntry, RecoveredLog, ReplayLog, ReplayLogStore } from '../ports/replay-log.js';
-import { CoreHarness } from '../testing/index.js';
+import { CoreHarness, settle } from '../testing/index.js';
 
 describe('the replay service', () => {
   it('starts, and logs why, when the live games of a previous process cannot be listed', async () => {
@@ -126,6 +126,51 @@ describe('the replay service: adopting the games of peers that died', () => {
       expect(h.logger.find(`Replay ${gameId} cut short: shutdown`)).toHaveLength(1);
     // Game 9 was never taken: it stays for a peer.
     expect(store.orphans).toEqual([9n]);
+  });
+
+  it('serves connections that arrive while start recovers once it recovered: a writer of a recovered game continues it', async () => {
+    // The store yields game 1, then holds before game 2 (a slow disk). Meanwhile a writer of
+    // game 2 (its player reconnecting) and one of a new game 5 connect: both wait, then game 2's
+    // writer joins the recovered game 2 (one replay, not a second), and game 5 starts.
+    const store = new SharedLogStore();
+    store.orphan(1n, 2n);
+    const hold = store.holdNextPass();
+    const h = new CoreHarness({ logStore: store });
+    const starting = h.service.start();
+    await hold.reached;
+    h.connect('P/2/again\0');
+    h.connect('P/5/newcomer\0');
+    await settle();
+    expect([h.events.recovered, h.directory.get(2n), h.directory.get(5n)]).toEqual([
+      [1n],
+      undefined,
+      undefined,
+    ]);
+    hold.release();
+    expect(await starting).toEqual({ recoveredGames: 2 });
+    await settle();
+    expect(h.events.recovered).toEqual([1n, 2n]);
+    expect([h.directory.get(2n)?.writers, h.directory.get(5n)?.writers]).toEqual([1, 1]);
+    await h.service.shutdown();
+  });
+
+  it('closes the connections waiting for a start that a shutdown ended first', async () => {
+    const store = new SharedLogStore();
+    store.orphan(1n, 2n);
+    const hold = store.holdNextPass();
+    const h = new CoreHarness({ logStore: store });
+    const starting = h.service.start();
+    await hold.reached;
+    const waiting = h.connect('P/5/newcomer\0');
+    const shutdown = h.service.shutdown();
+    await h.allServed();
+    expect(waiting.state).toBe('destroyed');
+    // The pass under way ends after the game it was claiming, and the cut takes that one too.
+    hold.release();
+    await Promise.all([starting, shutdown]);
+    expect(h.events.recovered).toEqual([1n, 2n]);
+    expect(h.directory.liveGames).toBe(0);
+    expect(h.directory.get(5n)).toBeUndefined();
   });
 
   it('looks only at start when no interval is set', async () => {

@@ -59,13 +59,18 @@ export const DEFAULT_HEADER_BUDGET_BYTES = 64 * 1024 * 1024;
 /** The core as one object: what app and the test harness start, serve connections with, and stop. */
 export interface ReplayService {
   readonly directory: GameDirectory;
-  /** Serves one connection until it is closed. Never rejects. */
+  /**
+   * Serves one connection until it is closed. Never rejects. A connection that arrives while
+   * `start` recovers the games a previous process left waits for it (a writer of such a game
+   * continues it), and is closed if the service is shut down instead.
+   */
   handleConnection(connection: ByteConnection): Promise<void>;
   /**
    * Takes over the games a previous process left live in the log store (each is finished and
    * saved as usual), then keeps moving spooled replays to the archive in the background, and,
-   * every `adoptIntervalMs`, takes over the games of peers that died meanwhile. Call it once,
-   * before taking connections; resolves with how many games were recovered at start.
+   * every `adoptIntervalMs`, takes over the games of peers that died meanwhile. Call it once;
+   * the listeners may already take connections (they wait). Resolves with how many games were
+   * recovered at start.
    */
   start(): Promise<{ readonly recoveredGames: number }>;
   /** One pass over the spool (what `start` repeats in the background); resolves with how many replays remain. */
@@ -102,6 +107,11 @@ export class CoreReplayService implements ReplayService {
   readonly #logger: Logger;
   #background: Promise<void> = Promise.resolve();
   #adopting: Promise<void> = Promise.resolve();
+  /** While `start` recovers: resolves true once it did, false when shut down first. */
+  #starting: Promise<boolean> | undefined;
+  /** The adoption pass of `start`: a shutdown waits for it, so that the cut takes what it adopted. */
+  #startPass: Promise<void> = Promise.resolve();
+  #endStarting: (started: boolean) => void = () => undefined;
 
   constructor(ports: ReplayServicePorts, settings: ReplayServiceSettings) {
     const { clock, logger, events } = ports;
@@ -144,13 +154,34 @@ export class CoreReplayService implements ReplayService {
   }
 
   handleConnection(connection: ByteConnection): Promise<void> {
-    return this.#handler.handleConnection(connection);
+    const starting = this.#starting;
+    if (starting === undefined) return this.#handler.handleConnection(connection);
+    return starting.then((started) => {
+      if (started) return this.#handler.handleConnection(connection);
+      connection.destroy();
+      return undefined;
+    });
   }
 
   async start(): Promise<{ readonly recoveredGames: number }> {
-    let recoveredGames = 0;
+    this.#starting = new Promise<boolean>((resolve) => (this.#endStarting = resolve));
     try {
-      recoveredGames = await this.#adoptOrphans();
+      return await this.#recoverAndStart();
+    } finally {
+      this.#endStarting(true);
+      this.#starting = undefined;
+    }
+  }
+
+  async #recoverAndStart(): Promise<{ readonly recoveredGames: number }> {
+    let recoveredGames = 0;
+    const pass = this.#adoptOrphans();
+    this.#startPass = pass.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      recoveredGames = await pass;
     } catch (error) {
       // New games must still be served (in memory, if their logs fail too): never refuse to start.
       this.#logger.error(
@@ -158,6 +189,8 @@ export class CoreReplayService implements ReplayService {
         'Could not recover the live games a previous process left; serving anyway',
       );
     }
+    // Shut down while recovering: no background work may start after the shutdown.
+    if (this.#stopAdopting.signal.aborted) return { recoveredGames };
     this.#background = this.#spoolRecovery.recoverUntilEmpty(
       this.#settings.spoolRetryMs,
       this.#stopBackground.signal,
@@ -212,8 +245,11 @@ export class CoreReplayService implements ReplayService {
   }
 
   async shutdown(): Promise<void> {
+    // Connections waiting for a start that has not finished are closed, not served.
+    this.#endStarting(false);
     // No game may be adopted once the cut began: it would be left out of it.
     this.#stopAdopting.abort();
+    await this.#startPass;
     await this.#adopting;
     await this.directory.cutAll();
     this.#stopBackground.abort();

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFafReplay } from '@faf-replay/adapter-fs';
 import { collectGame, pacedStream, playGame, writeGame } from '@faf-replay/client';
-import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { fixture, fixtureFacts } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
 import { waitForSavedFile } from './support/vault.js';
 
@@ -15,13 +16,6 @@ afterEach(async () => {
   await Promise.all(apps.map((app) => app.stop('SIGKILL')));
   apps = [];
 });
-
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
-  });
-}
 
 describe('drain', () => {
   it('finishes live games whole on SIGTERM, refuses new ones, gives readers everything, exits 0', async () => {
@@ -45,10 +39,10 @@ describe('drain', () => {
     expect(app.logsMatching('the server is draining').length).toBeGreaterThan(0);
     expect(refused.kind).not.toBe('error');
     expect(await Promise.all(players)).toEqual(players.map(() => ({ kind: 'end' })));
-    for (const reader of await Promise.all(readers)) expectBytes(reader.bytes, example);
+    for (const reader of await Promise.all(readers)) expectSameBytes(reader.bytes, example);
     for (const gameId of games) {
       const saved = await readFafReplay(await waitForSavedFile(dataDir, BigInt(gameId)));
-      expectBytes(saved.replay, example);
+      expectSameBytes(saved.replay, example);
     }
     expect(await app.waitForExit(20_000)).toEqual({ code: 0, signal: null });
     expect(app.logsMatching('Replay 8003 started')).toHaveLength(0);

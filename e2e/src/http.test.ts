@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pacedStream, playGame } from '@faf-replay/client';
-import { fixture, fixtureFacts, firstDifference, waitUntil } from '@faf-replay/fixtures';
+import { fixture, fixtureFacts, waitUntil } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
 import { waitForSavedFile } from './support/vault.js';
 
@@ -21,14 +22,6 @@ async function startApp(extra: string[] = []): Promise<{ app: AppProcess; dataDi
   const app = await AppProcess.start([...testFlags(dataDir), '--replay.delay_s=2', ...extra]);
   apps.push(app);
   return { app, dataDir, base: `http://127.0.0.1:${app.ports.http ?? 0}` };
-}
-
-function expectBytes(actual: Uint8Array, expected: Uint8Array, what = 'bytes'): void {
-  expect({ what, length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    what,
-    length: expected.length,
-    firstDifference: -1,
-  });
 }
 
 async function bytesOf(response: Response): Promise<Buffer> {
@@ -113,13 +106,13 @@ describe('the HTTP API, end to end', () => {
       segments.push(await bytesOf(segment));
     }
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    expectBytes(Buffer.concat(segments), example, 'the segments');
-    expectBytes(await fromZero, example, 'the stream from 0');
-    expectBytes(await fromMiddle, example.subarray(20_000), 'the stream from 20000');
+    expectSameBytes(Buffer.concat(segments), example, 'the segments');
+    expectSameBytes(await fromZero, example, 'the stream from 0');
+    expectSameBytes(await fromMiddle, example.subarray(20_000), 'the stream from 20000');
     const saved = await waitForSavedFile(dataDir, 9100n);
     const download = await fetch(`${base}/api/v1/replays/9100`);
     expect(download.status).toBe(200);
-    expectBytes(await bytesOf(download), saved);
+    expectSameBytes(await bytesOf(download), saved);
   }, 60_000);
 
   it('asks for a signed token when http.token_secret is set: a bad one is refused, a good one passes', async () => {
@@ -139,6 +132,6 @@ describe('the HTTP API, end to end', () => {
     ).toBe(403);
     const good = await fetch(`${base}${path}?verify=${encodeURIComponent(token(path))}`);
     expect(good.status).toBe(200);
-    expectBytes(await bytesOf(good), saved);
+    expectSameBytes(await bytesOf(good), saved);
   }, 60_000);
 });

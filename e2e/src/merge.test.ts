@@ -2,7 +2,8 @@ import { setTimeout as scenarioPause } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFafReplay } from '@faf-replay/adapter-fs';
 import { collectGame, pacedStream, playGame, ReplayWriter, writeGame } from '@faf-replay/client';
-import { divergingStreams, fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { divergingStreams, fixture, fixtureFacts } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
 import { waitForSavedFile } from './support/vault.js';
 
@@ -26,13 +27,6 @@ async function startApp(dataDir: string, extra: string[] = []): Promise<AppProce
   return app;
 }
 
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
-  });
-}
-
 /** One game of the six diverging_1 writers, all at full speed at once, with a reader. */
 async function playDivergingGame(app: AppProcess, dataDir: string, gameId: number): Promise<void> {
   const writers = streams.map((stream, index) =>
@@ -42,10 +36,10 @@ async function playDivergingGame(app: AppProcess, dataDir: string, gameId: numbe
   const reader = collectGame(gameId % 2 === 0 ? app.tcp : app.websocket, { gameId });
   await Promise.all(writers);
   const received = await reader;
-  expectBytes(received.bytes.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
+  expectSameBytes(received.bytes.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
   const saved = await readFafReplay(await waitForSavedFile(dataDir, BigInt(gameId)));
-  expectBytes(saved.replay.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
-  expectBytes(received.bytes, saved.replay);
+  expectSameBytes(saved.replay.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
+  expectSameBytes(received.bytes, saved.replay);
 }
 
 describe('the merge, seen from outside', () => {
@@ -91,8 +85,8 @@ describe('the merge, seen from outside', () => {
     early.sendAll();
     await early.closed;
     const saved = await readFafReplay(await waitForSavedFile(dataDir, 7_000n, 30_000));
-    expectBytes(saved.replay, example);
-    expectBytes((await reader).bytes, example);
+    expectSameBytes(saved.replay, example);
+    expectSameBytes((await reader).bytes, example);
     expect(app.logsMatching('writers diverge at body offset 0').length).toBeGreaterThan(0);
   }, 60_000);
 });

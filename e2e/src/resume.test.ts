@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFafReplay } from '@faf-replay/adapter-fs';
 import { ClientError, collectGame, ReplayReader, ReplayWriter } from '@faf-replay/client';
-import { fixture, fixtureFacts, firstDifference, waitUntil } from '@faf-replay/fixtures';
+import { fixture, fixtureFacts, waitUntil } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
 import { waitForSavedFile } from './support/vault.js';
 
@@ -17,13 +18,6 @@ async function startApp(dataDir = tempDataDir()): Promise<AppProcess> {
   const app = await AppProcess.start(testFlags(dataDir));
   apps.push(app);
   return app;
-}
-
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
-  });
 }
 
 /**
@@ -88,12 +82,12 @@ describe('readers resume on the WebSocket port', () => {
       [inHeader, await resumedInHeader],
     ] as const) {
       expect(resumed.ending).toEqual({ kind: 'end' });
-      expectBytes(Buffer.concat([firstPart, resumed.bytes]), example);
+      expectSameBytes(Buffer.concat([firstPart, resumed.bytes]), example);
     }
     expect(await ahead.closed).toEqual({ kind: 'end' });
-    expectBytes(Buffer.concat(aheadChunks), example.subarray(40_000));
+    expectSameBytes(Buffer.concat(aheadChunks), example.subarray(40_000));
     const saved = await readFafReplay(await waitForSavedFile(dataDir, BigInt(gameId)));
-    expectBytes(saved.replay, example);
+    expectSameBytes(saved.replay, example);
   });
 
   it('refuses a reader whose offset is not a byte offset, and logs why', async () => {

@@ -11,7 +11,8 @@ import {
   writeGame,
 } from '@faf-replay/client';
 import type { ConnectionEnding } from '@faf-replay/client';
-import { divergingStreams, fixture, fixtureFacts, firstDifference, waitUntil } from '@faf-replay/fixtures';
+import { divergingStreams, fixture, fixtureFacts, waitUntil } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { AppProcess, tempDataDir, testFlags } from './support/app-process.js';
 import { waitForSavedFile } from './support/vault.js';
 
@@ -33,13 +34,6 @@ async function savedReplay(dataDir: string, gameId: bigint, timeoutMs?: number) 
   return readFafReplay(await waitForSavedFile(dataDir, gameId, timeoutMs));
 }
 
-function expectBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
-  });
-}
-
 describe('standalone server, end to end', () => {
   it('relays one writer to a reader and saves the replay with a standalone JSON header', async () => {
     const dataDir = tempDataDir();
@@ -51,10 +45,10 @@ describe('standalone server, end to end', () => {
     writer.sendAll();
     expect(await writer.closed).toEqual({ kind: 'end' });
     const received = await reader;
-    expectBytes(received.bytes, example);
+    expectSameBytes(received.bytes, example);
     expect(received.ending).toEqual({ kind: 'end' });
     const saved = await savedReplay(dataDir, 2000n);
-    expectBytes(saved.replay, example);
+    expectSameBytes(saved.replay, example);
     expect(saved.version).toBe(2);
     expect(saved.json).toMatchObject({
       uid: 2000,
@@ -93,10 +87,10 @@ describe('standalone server, end to end', () => {
     for (const reader of await Promise.all(readers)) {
       expect(reader.ending).toEqual({ kind: 'end' });
       expect(reader.bytes.length).toBe(fixtureFacts.diverging.headerBytes + winnerBody.length);
-      expectBytes(reader.bytes.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
+      expectSameBytes(reader.bytes.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
     }
     const saved = await savedReplay(dataDir, 3000n);
-    expectBytes(saved.replay.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
+    expectSameBytes(saved.replay.subarray(fixtureFacts.diverging.headerBytes), winnerBody);
   });
 
   it('saves a live replay on SIGTERM and exits 0', async () => {
@@ -124,7 +118,7 @@ describe('standalone server, end to end', () => {
     expect(await app.stop('SIGTERM')).toBe(0);
     writer.abort();
     const saved = await savedReplay(dataDir, 4000n, 1_000);
-    expectBytes(saved.replay, example.subarray(0, 30_000));
+    expectSameBytes(saved.replay, example.subarray(0, 30_000));
     expect(app.logsMatching('Shutdown complete')).toHaveLength(1);
   });
 
@@ -158,7 +152,7 @@ describe('standalone server, end to end', () => {
     good.sendAll();
     expect(await good.closed).toEqual({ kind: 'end' });
     const saved = await savedReplay(dataDir, 5000n);
-    expectBytes(saved.replay, example);
+    expectSameBytes(saved.replay, example);
     await app.waitForLogCount('invalid replay header', 2);
     const refused = app.logsMatching('Could not accept connection');
     expect(refused.map((line) => line['reason'])).toEqual(
@@ -183,7 +177,7 @@ describe('standalone server, end to end', () => {
     });
     expect(ending).toEqual({ kind: 'end' });
     const saved = await savedReplay(dataDir, 6000n);
-    expectBytes(saved.replay, example.subarray(0, 20_000));
+    expectSameBytes(saved.replay, example.subarray(0, 20_000));
     await app.waitForLog((line) => line.msg.includes('writer ended early'));
   });
 

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { fixture, fixtureFacts } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { HttpTokens } from './http-tokens.js';
 import { VaultDownloads } from './replay-downloads.js';
 import type { ReplayView } from './game-board.js';
@@ -43,13 +44,6 @@ function plainGet(url: string, headers: Record<string, string>): Promise<number 
       response.resume();
       resolve(response.statusCode);
     }).once('error', reject);
-  });
-}
-
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
   });
 }
 

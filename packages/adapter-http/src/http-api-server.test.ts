@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { settle } from '@faf-replay/core/testing';
-import { fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { fixture, fixtureFacts } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import type { GameView } from './game-view.js';
 import { HttpHarness } from './testing/index.js';
 
@@ -23,13 +24,6 @@ async function start(options?: Parameters<typeof HttpHarness.start>[0]): Promise
 
 async function bytesOf(response: Response): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
-}
-
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
-  });
 }
 
 async function games(h: HttpHarness): Promise<GameView[]> {

@@ -1,9 +1,10 @@
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { mkdir, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveLogError } from './live-log-error.js';
 import { LOG_FILE_NAME } from './live-log-file.js';
-import { concat, expectSameBytes, liveLogSandbox, pseudoBytes, readAll } from './live-log.test-support.js';
+import { concat, liveLogSandbox, pseudoBytes, readAll } from './live-log.test-support.js';
 
 const HOT_BYTES = 4_096;
 

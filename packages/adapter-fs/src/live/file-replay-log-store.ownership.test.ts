@@ -1,3 +1,4 @@
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { readdir, readlink, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, RecoveredLog, ReplayLog } from '@faf-replay/core';
@@ -5,15 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/index.js';
 import { FileReplayLogStore } from './file-replay-log-store.js';
 import type { LiveLogError } from './live-log-error.js';
-import {
-  collect,
-  concat,
-  expectSameBytes,
-  killed,
-  liveLogSandbox,
-  pseudoBytes,
-  readAll,
-} from './live-log.test-support.js';
+import { collect, concat, killed, liveLogSandbox, pseudoBytes, readAll } from './live-log.test-support.js';
 import { heartbeatPath } from './owner-heartbeat.js';
 
 const HOT_BYTES = 4_096;

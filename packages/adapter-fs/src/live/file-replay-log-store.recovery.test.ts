@@ -1,3 +1,4 @@
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { mkdir, open, readdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEntry, ReplayLog } from '@faf-replay/core';
@@ -6,7 +7,6 @@ import { LOG_FILE_NAME } from './live-log-file.js';
 import {
   collect,
   concat,
-  expectSameBytes,
   gameOfDeadOwner,
   liveLogSandbox,
   plainEntries,

@@ -4,11 +4,12 @@ import type { GameId, ReplayLog, ReplayLogStore } from '@faf-replay/core';
 import { CoreHarness, concatBytes } from '@faf-replay/core/testing';
 import type { PipeConnection } from '@faf-replay/core/testing';
 import { divergingStreams, fixture, fixtureFacts } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/index.js';
 import type { FileReplayLogStore } from './file-replay-log-store.js';
 import { LOG_FILE_NAME } from './live-log-file.js';
-import { expectSameBytes, gameOfDeadOwner, killed, liveLogSandbox } from './live-log.test-support.js';
+import { gameOfDeadOwner, killed, liveLogSandbox } from './live-log.test-support.js';
 
 const seconds = (s: number): number => s * 1_000;
 const { headerBytes } = fixtureFacts.diverging;

@@ -1,3 +1,4 @@
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import { LOG_FILE_NAME } from './live-log-file.js';
 import {
   collect,
   concat,
-  expectSameBytes,
   liveLogSandbox,
   plainEntries,
   pseudoBytes,

@@ -1,8 +1,7 @@
 import { mkdir, symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, JournalEntry, RecoveredLog } from '@faf-replay/core';
-import { firstDifference } from '@faf-replay/fixtures';
-import { expect } from 'vitest';
+
 import { makeTempDir } from '../testing/index.js';
 import type { FileReplayLogStoreOptions } from './file-replay-log-store.js';
 import { FileReplayLogStore } from './file-replay-log-store.js';
@@ -45,12 +44,6 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Equal bytes; a failure names the first differing offset. */
-export function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
-  });
-}
 
 /** Journal entries with their bytes as plain arrays, to compare with `toEqual`. */
 export function plainEntries(entries: readonly JournalEntry[]): unknown[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { divergingStreams, fixture, fixtureFacts, firstDifference } from '@faf-replay/fixtures';
+import { divergingStreams, fixture, fixtureFacts } from '@faf-replay/fixtures';
+import { expectSameBytes } from '@faf-replay/fixtures/expect';
 import { MetadataUnavailableError } from '../errors.js';
 import type { GameMetadataSource } from '../ports/game-metadata-source.js';
 import { CoreHarness, concatBytes, settle } from '../testing/index.js';
@@ -12,13 +13,6 @@ function savedBytes(h: CoreHarness, gameId: bigint): Uint8Array {
   const saved = h.archive.replays.get(gameId);
   if (saved === undefined) throw new Error(`replay ${gameId} was not archived`);
   return concatBytes([saved.scfaHeader, ...saved.body]);
-}
-
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
-  expect({ length: actual.length, firstDifference: firstDifference(actual, expected) }).toEqual({
-    length: expected.length,
-    firstDifference: -1,
-  });
 }
 
 describe('Replay lifecycle', () => {

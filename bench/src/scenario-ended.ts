@@ -2,12 +2,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fixtureFacts, fixturePath } from '@faf-replay/fixtures';
 import { megabytes, wholeGames } from './bench-context.ts';
 import type { BenchContext } from './bench-context.ts';
+import { finishGames } from './finish-games.ts';
 import type { GeneratorSummary } from './generator-summary.ts';
 import { LoadGenerator } from './load-generator.ts';
 import { memorySpan } from './memory-samples.ts';
 import type { MemorySpan } from './memory-samples.ts';
 import { loadReplaySource } from './replay-source.ts';
-import { checkSavedFiles } from './saved-files.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
 import { TargetProcess } from './target-process.ts';
 import { TargetSampler } from './target-sampler.ts';
@@ -79,6 +79,11 @@ async function playAndMeasure(
   context.log(`ended: ${plan.games} games played and saved in ${playS.toFixed(1)} s; sampling memory`);
   const afterEnded = await sampleSpan(sampler, plan.samples, plan.sampleIntervalS);
   const growthMb = megabytes(afterEnded.jsMinBytes - idle.jsMinBytes);
+  // Every batch ended above: this only takes the summary and checks the saved files.
+  const { final, savedFiles } = await finishGames(target, generator, specs, {
+    timeoutMs: BATCH_TIMEOUT_MS,
+    onCut: () => context.log('ended: games still open; cut'),
+  });
   return {
     plan,
     fixture: fixtureFacts.long.file,
@@ -89,8 +94,8 @@ async function playAndMeasure(
     growthMbPerGame: growthMb / plan.games,
     rssGrowthMb: megabytes(afterEnded.rssMinBytes - idle.rssMinBytes),
     playS,
-    final: generator.summary(),
-    savedFiles: target.vaultPath === undefined ? undefined : await checkSavedFiles(target.vaultPath, specs),
+    final,
+    savedFiles,
     problems: target.problems.map((problem) => problem.line),
   };
 }

@@ -13,7 +13,7 @@ export async function profileThroughput(
   profileDir: string,
 ): Promise<ProfileResult> {
   mkdirSync(profileDir, { recursive: true });
-  const throughputRun = await throughputRunOf(context, 'server', plan, profileDir);
+  const throughputRun = await throughputRunOf(context, 'server', plan, { cpuProfileDir: profileDir });
   return { ...summarizeNewest(context, 'throughput', profileDir), throughputRun };
 }
 

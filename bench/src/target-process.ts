@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,8 @@ export interface ServerSettings {
   readonly startupTimeoutMs?: number;
   /** Let `reachableHeapBytes` ask the server for heap snapshots (written to `heapSnapshotDir`). */
   readonly heapSnapshots?: boolean;
+  /** `storage.compression_level` (the server's default is 10). */
+  readonly compressionLevel?: number;
 }
 
 /**
@@ -69,7 +71,10 @@ export class TargetProcess {
     this.logPath = join(dataDir, logName);
     // The server's environment is the image's (deploy/Dockerfile): two malloc arenas.
     const env = { ...process.env, MALLOC_ARENA_MAX: process.env['MALLOC_ARENA_MAX'] ?? '2' };
-    this.#child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    // Its stdout (nothing, unless a tried flag such as --trace-gc prints there) goes to a file.
+    const stdout = openSync(`${this.logPath}.stdout`, 'w');
+    this.#child = spawn(process.execPath, args, { stdio: ['ignore', stdout, 'pipe'], env });
+    closeSync(stdout);
     this.#exited = new Promise((resolve) => this.#child.once('exit', (code) => resolve(code)));
     // A runner that crashes must not leave a server holding thousands of sockets (Ctrl-C reaches
     // the whole process group anyway).
@@ -86,7 +91,17 @@ export class TargetProcess {
     const profiling =
       settings.cpuProfileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfileDir}`];
     const snapshots = settings.heapSnapshots === true ? heapSnapshotFlags(heapSnapshotDir(dataDir)) : [];
-    const args = [...profiling, ...snapshots, serverMainPath(), 'serve', ...serverFlags(settings, dataDir)];
+    // Node flags to try on the server (e.g. `--trace-gc`, `--max-semi-space-size=4`); some are not
+    // allowed in NODE_OPTIONS.
+    const tried = (process.env['BENCH_SERVER_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+    const args = [
+      ...tried,
+      ...profiling,
+      ...snapshots,
+      serverMainPath(),
+      'serve',
+      ...serverFlags(settings, dataDir),
+    ];
     const target = new TargetProcess('server', args, dataDir, settings.logName);
     return TargetProcess.#started(target, settings.startupTimeoutMs);
   }
@@ -235,10 +250,15 @@ function serverFlags(settings: ServerSettings, dataDir: string): string[] {
     ...(settings.liveOwnerStaleS === undefined
       ? []
       : [`--storage.live_owner_stale_s=${settings.liveOwnerStaleS}`]),
+    ...(settings.compressionLevel === undefined
+      ? []
+      : [`--storage.compression_level=${settings.compressionLevel}`]),
     `--replay.delay_s=${settings.delayS}`,
     `--replay.time_with_zero_writers_to_end_replay_s=${settings.graceS}`,
     // Info level is production's: the "listening" line carries the ports, and a replay logs 3 lines.
     '--log.level=info',
     '--log.format=json',
+    // Settings to try (e.g. `--storage.compression_level=3`), after the bench's own.
+    ...(process.env['BENCH_SERVER_ARGS'] ?? '').split(' ').filter((flag) => flag !== ''),
   ];
 }

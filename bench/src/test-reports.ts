@@ -60,6 +60,7 @@ export function testReport(
       serverCpuMsPerMb: 10,
       relayCpuMsPerMb: 2,
       cpuRatioToRelay: 5,
+      fastSaveCpuMsPerMb: 7,
       zstdCpuMsPerMb: 3,
       dataPathRatioToRelay: 3.5,
       diskBytesPerByteIngested: 0.6,

@@ -1,7 +1,6 @@
 import type { JournalEntry } from '@faf-replay/core';
 import type { EncodedFrame } from './log-frame.js';
 import { FRAME_HEADER_BYTES, frameHeader } from './log-frame.js';
-import type { ExtendRun } from './log-records.js';
 import { RecordEncoder } from './log-records.js';
 import { RecordWriter } from './record-writer.js';
 
@@ -15,24 +14,39 @@ export interface CommittedSegment {
   readonly length: number;
 }
 
-type PlainEntry = Exclude<JournalEntry, { type: 'extend' }>;
+type PlainEntry = Exclude<JournalEntry, { type: 'extend' | 'position' | 'decided' }>;
 
 interface ExtendSlot {
   readonly kind: 'extend';
   readonly branch: number;
-  readonly runs: StampedRun[];
-  /** Its bytes, as given (an extend's bytes never change). */
-  readonly views: Uint8Array[];
+  readonly runs: Run[];
+  /** Its bytes, as ranges of the buffers given (an extend's bytes never change). */
+  readonly pieces: Piece[];
+}
+
+/** Bytes of one buffer, [start, end): consecutive extends of a branch mostly extend the last one. */
+interface Piece {
+  readonly buffer: ArrayBufferLike;
+  readonly start: number;
+  end: number;
 }
 
 /** A run, and when its first bytes arrived (it takes later bytes for `RUN_SPAN_MS` from then). */
-interface StampedRun extends ExtendRun {
+interface Run {
+  atMs: number;
   readonly openedAtMs: number;
+  length: number;
 }
+
+/** The newest `position` of one writer, or the newest `decided`: updated in place and moved to the end. */
+type MovingSlot =
+  | { readonly kind: 'position'; readonly writer: number; branch: number; length: number; index: number }
+  | { readonly kind: 'decided'; branch: number; bodyLength: number; index: number };
 
 type Slot =
   | { readonly kind: 'entry'; readonly entry: PlainEntry }
   | ExtendSlot
+  | MovingSlot
   | { readonly kind: 'segment'; readonly segment: CommittedSegment };
 
 /**
@@ -58,13 +72,18 @@ const RECORD_OVERHEAD_BYTES = 8;
  *   - only the last `decided` is kept (a replay uses only the last one).
  * Canonical segments stay in order. The bytes of extends and segments are held as they are given
  * (they never change, as the ports promise); the other entries are copied, since the caller's
- * arrays are only valid during the call.
+ * arrays are only valid during the call. A game journals a position for each chunk a writer
+ * sends, and an extend for each new one, and a batch lives about a second, long enough for what
+ * it holds to outlive the young generation: so a position, a `decided`, or an extend that
+ * continues its branch's last bytes and run updates what the batch holds, allocating nothing.
  */
 export class JournalBatch {
   readonly #slots: (Slot | undefined)[] = [];
   readonly #extends = new Map<number, ExtendSlot>();
-  readonly #positions = new Map<number, number>();
-  #decided: number | undefined;
+  readonly #positions = new Map<number, MovingSlot & { kind: 'position' }>();
+  #decided: (MovingSlot & { kind: 'decided' }) | undefined;
+  /** Slots that are neither extends nor moving ones: entries and segments. */
+  #others = 0;
   #bytes = 0;
   #canonicalEnd: number | undefined;
 
@@ -83,16 +102,10 @@ export class JournalBatch {
         this.#extend(entry.branch, entry.bytes, entry.atMs);
         return;
       case 'position':
-        this.#replacing(
-          this.#positions.get(entry.writer),
-          (index) => this.#positions.set(entry.writer, index),
-          {
-            ...entry,
-          },
-        );
+        this.#position(entry.writer, entry.branch, entry.length);
         return;
       case 'decided':
-        this.#replacing(this.#decided, (index) => (this.#decided = index), { ...entry });
+        this.#decide(entry.branch, entry.bodyLength);
         return;
       case 'header':
         this.#push({ kind: 'entry', entry: { ...entry, bytes: entry.bytes.slice() } }, entry.bytes.length);
@@ -118,7 +131,10 @@ export class JournalBatch {
     for (const slot of this.#slots) {
       if (slot === undefined) continue;
       if (slot.kind === 'entry') encoder.entry(slot.entry);
-      else if (slot.kind === 'extend') encoder.extend(slot.branch, slot.runs, slot.views);
+      else if (slot.kind === 'position') encoder.entry(positionEntry(slot));
+      else if (slot.kind === 'decided')
+        encoder.entry({ type: 'decided', branch: slot.branch, bodyLength: slot.bodyLength });
+      else if (slot.kind === 'extend') encoder.extend(slot.branch, slot.runs, slot.pieces.map(viewOf));
       else placed(slot.segment.index, payloadAt + encoder.segment(slot.segment.views, slot.segment.length));
     }
     const payload = out.finish();
@@ -133,39 +149,105 @@ export class JournalBatch {
         kind: 'extend',
         branch,
         runs: [{ atMs, openedAtMs: atMs, length: bytes.length }],
-        views: [bytes],
+        pieces: [pieceOf(bytes)],
       };
       this.#extends.set(branch, created);
       this.#push(created, bytes.length);
       return;
     }
-    slot.views.push(bytes);
+    const piece = slot.pieces[slot.pieces.length - 1];
+    if (piece !== undefined && piece.buffer === bytes.buffer && piece.end === bytes.byteOffset) {
+      piece.end += bytes.length;
+    } else {
+      slot.pieces.push(pieceOf(bytes));
+    }
     const last = slot.runs[slot.runs.length - 1];
     if (last !== undefined && atMs >= last.openedAtMs && atMs - last.openedAtMs < RUN_SPAN_MS) {
-      const length = last.length + bytes.length;
-      slot.runs[slot.runs.length - 1] = {
-        atMs: Math.max(last.atMs, atMs),
-        openedAtMs: last.openedAtMs,
-        length,
-      };
+      last.atMs = Math.max(last.atMs, atMs);
+      last.length += bytes.length;
     } else {
       slot.runs.push({ atMs, openedAtMs: atMs, length: bytes.length });
     }
     this.#bytes += bytes.length + 4;
   }
 
-  /** Keeps only the newest of a kind of entry: the old slot (if any) is emptied, the new one appended. */
-  #replacing(old: number | undefined, remember: (index: number) => void, entry: PlainEntry): void {
-    if (old !== undefined) {
-      this.#slots[old] = undefined;
-      this.#bytes -= RECORD_OVERHEAD_BYTES;
+  #position(writer: number, branch: number, length: number): void {
+    const slot = this.#positions.get(writer);
+    if (slot === undefined) {
+      const created: MovingSlot & { kind: 'position' } = {
+        kind: 'position',
+        writer,
+        branch,
+        length,
+        index: this.#slots.length,
+      };
+      this.#positions.set(writer, created);
+      this.#push(created, 0);
+      return;
     }
-    remember(this.#slots.length);
-    this.#push({ kind: 'entry', entry }, 0);
+    slot.branch = branch;
+    slot.length = length;
+    this.#moveToEnd(slot);
+  }
+
+  #decide(branch: number, bodyLength: number): void {
+    const slot = this.#decided;
+    if (slot === undefined) {
+      this.#decided = { kind: 'decided', branch, bodyLength, index: this.#slots.length };
+      this.#push(this.#decided, 0);
+      return;
+    }
+    slot.branch = branch;
+    slot.bodyLength = bodyLength;
+    this.#moveToEnd(slot);
+  }
+
+  /**
+   * Keeps only the newest of a kind of entry, where it was made: the slot leaves its place for
+   * the end. The holes left are dropped once they are half the slots.
+   */
+  #moveToEnd(slot: MovingSlot): void {
+    this.#slots[slot.index] = undefined;
+    slot.index = this.#slots.length;
+    this.#slots.push(slot);
+    if (this.#slots.length >= 64 && this.#holes() * 2 > this.#slots.length) this.#compact();
+  }
+
+  #holes(): number {
+    return (
+      this.#slots.length -
+      this.#extends.size -
+      this.#positions.size -
+      (this.#decided === undefined ? 0 : 1) -
+      this.#others
+    );
+  }
+
+  #compact(): void {
+    let kept = 0;
+    for (const slot of this.#slots) {
+      if (slot === undefined) continue;
+      if (slot.kind === 'position' || slot.kind === 'decided') slot.index = kept;
+      this.#slots[kept++] = slot;
+    }
+    this.#slots.length = kept;
   }
 
   #push(slot: Slot, bytes: number): void {
     this.#slots.push(slot);
+    if (slot.kind === 'entry' || slot.kind === 'segment') this.#others++;
     this.#bytes += bytes + RECORD_OVERHEAD_BYTES;
   }
+}
+
+function positionEntry(slot: MovingSlot & { kind: 'position' }): Exclude<JournalEntry, { type: 'extend' }> {
+  return { type: 'position', writer: slot.writer, branch: slot.branch, length: slot.length };
+}
+
+function pieceOf(bytes: Uint8Array): Piece {
+  return { buffer: bytes.buffer, start: bytes.byteOffset, end: bytes.byteOffset + bytes.length };
+}
+
+function viewOf(piece: Piece): Uint8Array {
+  return new Uint8Array(piece.buffer, piece.start, piece.end - piece.start);
 }

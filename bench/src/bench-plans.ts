@@ -61,6 +61,15 @@ function memoryPlan(full: boolean): MemoryPlan {
     speedUp: full ? 50 : 100,
     delayS: 1,
     checkpoints: full ? [0.05, 0.1, 0.25, 0.5, 0.75, 0.99] : [0.1, 0.25, 0.5, 0.75, 0.99],
+    // FAF's delay in the long run; sampled once the games' readers have had data for a while.
+    realRate: {
+      games: full ? 300 : 150,
+      writersPerGame: 8,
+      readersPerGame: 2,
+      delayS: full ? 60 : 5,
+      rampUpS: full ? 30 : 5,
+      holdS: full ? 120 : 10,
+    },
   };
 }
 

@@ -116,6 +116,7 @@ describe('the memory section', () => {
       windowMb: 0.19,
       targetMb: 0.45,
     });
+    const realRate = { games: 200, writersPerGame: 8, readersPerGame: 2, delayS: 5, rampUpS: 10, holdS: 20 };
     const memory = {
       plan: {
         games: 24,
@@ -124,6 +125,7 @@ describe('the memory section', () => {
         speedUp: 100,
         delayS: 1,
         checkpoints: [0.5, 1],
+        realRate,
       },
       idleRssMb: 140,
       checkpoints: [point(24, 0.4), point(48, 2.2)],
@@ -133,11 +135,25 @@ describe('the memory section', () => {
       final: testGeneratorSummary(),
       savedFiles: undefined,
       problems: [],
+      realRate: {
+        plan: realRate,
+        rssPerGameMb: 0.6,
+        reachablePerGameMb: 0.16,
+        boundMb: 0.27,
+        readersComplete: 400,
+        readers: 400,
+        filesOk: 200,
+        files: 200,
+      },
     };
     const markdown = renderMarkdown(report([run()], { memory }));
     expect(markdown).toContain('| 24 min | 2.40 MB | 0.40 MB | 0.20 MB | 0.50 MB | yes |');
     expect(markdown).toContain('| 48 min | 4.80 MB | 2.20 MB | 0.20 MB | 0.50 MB | no |');
     expect(markdown).toContain('**0.57 MB** (bound 0.45 MB)');
     expect(markdown).toContain('reachable 0.57 MB; bound 0.45 MB');
+    expect(markdown).toContain(
+      'delay 5 s, sampled 35 s after the first game started: **0.16 MB reachable per live game** (bound: 256 KiB + ' +
+        'the delay window = 0.27 MB), 0.60 MB RSS per game over idle. Checks: readers 400/400 complete, files 200/200 equal.',
+    );
   });
 });

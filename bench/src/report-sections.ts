@@ -2,6 +2,7 @@ import type { ProfileResult } from './bench-report.ts';
 import { cores, fixed, mb, ms, percent, table } from './report-format.ts';
 import type { ConnectionsResult } from './scenario-connections.ts';
 import type { MemoryResult } from './scenario-memory.ts';
+import type { RealRateMemory } from './scenario-memory-real.ts';
 
 export function connectionsSection(result: ConnectionsResult): string[] {
   const { plan } = result;
@@ -83,6 +84,19 @@ export function memorySection(result: MemoryResult): string[] {
     '',
     `Checks: readers ${result.final.readersComplete}/${result.final.readers} complete, files ` +
       `${result.savedFiles?.ok ?? 0}/${result.savedFiles?.checked ?? 0} equal.`,
+    '',
+    ...realRateLines(result.realRate),
+  ];
+}
+
+function realRateLines(real: RealRateMemory): string[] {
+  const { plan } = real;
+  return [
+    `At the real data rate: ${plan.games} games × ${plan.writersPerGame} writers × ${plan.readersPerGame} readers, ` +
+      `delay ${plan.delayS} s, sampled ${plan.rampUpS + plan.delayS + plan.holdS} s after the first game started: ` +
+      `**${fixed(real.reachablePerGameMb, 2)} MB reachable per live game** (bound: 256 KiB + the delay window = ` +
+      `${fixed(real.boundMb, 2)} MB), ${fixed(real.rssPerGameMb, 2)} MB RSS per game over idle. Checks: readers ` +
+      `${real.readersComplete}/${real.readers} complete, files ${real.filesOk}/${real.files} equal.`,
     '',
   ];
 }

@@ -6,6 +6,8 @@ import { LoadGenerator } from './load-generator.ts';
 import { TICK_MS } from './replay-source.ts';
 import type { GameStream } from './replay-source.ts';
 import { finishGames } from './finish-games.ts';
+import { runRealRateMemory } from './scenario-memory-real.ts';
+import type { RealRateMemory, RealRatePlan } from './scenario-memory-real.ts';
 import { reachableHeapBytes } from './heap-snapshot.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
 import { heapSnapshotDir, TargetProcess } from './target-process.ts';
@@ -22,6 +24,8 @@ export interface MemoryPlan {
   readonly delayS: number;
   /** Fractions of the whole game at which the server is sampled (below 1: still live). */
   readonly checkpoints: readonly number[];
+  /** The second part: games at the real data rate. */
+  readonly realRate: RealRatePlan;
 }
 
 export interface MemoryCheckpoint {
@@ -51,6 +55,8 @@ export interface MemoryResult {
    */
   readonly reachablePerGameMb: number;
   readonly final: GeneratorSummary;
+  /** The second part, at the real data rate. */
+  readonly realRate: RealRateMemory;
   readonly savedFiles: SavedFilesCheck | undefined;
   readonly problems: readonly string[];
 }
@@ -67,19 +73,25 @@ const RECEIVE_TIMEOUT_MS = 120_000;
  */
 export async function runMemory(context: BenchContext, plan: MemoryPlan): Promise<MemoryResult> {
   const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 2, heapSnapshots: true });
+  let paced: Omit<MemoryResult, 'realRate'>;
   try {
-    return await measure(context, target, plan);
+    paced = await measure(context, target, plan);
   } finally {
     await target.stop();
     context.release(target);
   }
+  const realRate = await runRealRateMemory(context, plan.realRate);
+  context.log(
+    `memory at the real rate: ${realRate.reachablePerGameMb.toFixed(2)} MB reachable per live game`,
+  );
+  return { ...paced, realRate };
 }
 
 async function measure(
   context: BenchContext,
   target: TargetProcess,
   plan: MemoryPlan,
-): Promise<MemoryResult> {
+): Promise<Omit<MemoryResult, 'realRate'>> {
   const sampler = new TargetSampler(target, 1000);
   const specs = wholeGames(context.source, plan.games);
   const stream = specs[0]?.stream;

@@ -17,7 +17,7 @@ export interface BenchPlans {
 }
 
 /**
- * What each scenario does in the short run (`pnpm bench`, under 4 minutes with the build and the
+ * What each scenario does in the short run (`pnpm bench`, about 5 minutes with the build and the
  * core micro-benchmarks) and the full one (`pnpm bench --full`).
  */
 export function benchPlans(mode: 'short' | 'full'): BenchPlans {

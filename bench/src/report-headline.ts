@@ -61,6 +61,11 @@ function memoryRows({ memory }: BenchReport): Row[] {
         `(${fixed(memory.fixedMbPerGame, 2)} MB + ${fixed(memory.rssMbPerStreamMb, 3)} MB per MB of stream); ` +
         `reachable ${fixed(memory.reachablePerGameMb, 2)} MB; bound ${fixed(last?.targetMb ?? Number.NaN, 2)} MB`,
     ],
+    [
+      `Live game at the real rate (${memory.realRate.plan.games} games, delay ${memory.realRate.plan.delayS} s)`,
+      `reachable ${fixed(memory.realRate.reachablePerGameMb, 2)} MB; bound ${fixed(memory.realRate.boundMb, 2)} MB; ` +
+        `RSS ${fixed(memory.realRate.rssPerGameMb, 2)} MB`,
+    ],
   ];
 }
 

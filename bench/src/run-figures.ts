@@ -61,6 +61,14 @@ export const figures: readonly Figure[] = [
     digits: 2,
     read: (r) => r.memory?.checkpoints.at(-1)?.rssPerGameMb,
   },
+  { name: '… reachable (heap snapshots), MB', digits: 2, read: (r) => r.memory?.reachablePerGameMb },
+  {
+    name: 'Live game at the real rate: reachable, MB',
+    digits: 2,
+    read: (r) => r.memory?.realRate.reachablePerGameMb,
+  },
+  { name: '… its bound (256 KiB + delay window), MB', digits: 2, read: (r) => r.memory?.realRate.boundMb },
+  { name: '… RSS over idle, MB', digits: 2, read: (r) => r.memory?.realRate.rssPerGameMb },
   { name: 'HTTP fan-out: viewers held at once', digits: 0, read: (r) => r.http?.figures.heldAtOnce },
   {
     name: 'HTTP fan-out: server CPU ms per viewer-MB',

@@ -187,3 +187,22 @@ export class LoadGenerator {
     this.#timer = undefined;
   }
 }
+
+/**
+ * Writers at the real data rate; readers `readerDelayMs` after them, their lag measured beyond
+ * the server's delay.
+ */
+export function realRateGenerator(
+  port: number,
+  plan: { readonly writersPerGame: number; readonly readersPerGame: number; readonly delayS: number },
+  readerDelayMs = 1000,
+): LoadGenerator {
+  return new LoadGenerator({
+    port,
+    writersPerGame: plan.writersPerGame,
+    readersPerGame: plan.readersPerGame,
+    speedUp: 1,
+    readerDelayMs,
+    serverDelayMs: plan.delayS * 1000,
+  });
+}

@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { FIRST_GAME_ID, megabytes, spreadWindows } from './bench-context.ts';
 import type { BenchContext } from './bench-context.ts';
 import { fileBudget, gamesWithinLimit } from './file-budget.ts';
-import { LoadGenerator } from './load-generator.ts';
+import { realRateGenerator } from './load-generator.ts';
+import type { LoadGenerator } from './load-generator.ts';
 import type { GameSpec } from './load-generator.ts';
 import { TargetProcess } from './target-process.ts';
 import { TargetSampler } from './target-sampler.ts';
@@ -64,14 +65,7 @@ export async function runConnections(
   if (!budget.fits) context.log(budget.advice);
   const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 5 });
   const sampler = new TargetSampler(target, 2000);
-  const generator = new LoadGenerator({
-    port: target.tcpPort,
-    writersPerGame: plan.writersPerGame,
-    readersPerGame: plan.readersPerGame,
-    speedUp: 1,
-    readerDelayMs: 3000,
-    serverDelayMs: plan.delayS * 1000,
-  });
+  const generator = realRateGenerator(target.tcpPort, plan, 3000);
   let run: { steps: ConnectionsStep[]; stoppedBy: ConnectionsLimit };
   try {
     sampler.start();

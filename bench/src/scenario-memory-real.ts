@@ -3,7 +3,7 @@ import { megabytes, spreadWindows } from './bench-context.ts';
 import type { BenchContext } from './bench-context.ts';
 import { finishGames } from './finish-games.ts';
 import { reachableHeapBytes } from './heap-snapshot.ts';
-import { LoadGenerator } from './load-generator.ts';
+import { realRateGenerator } from './load-generator.ts';
 import { gameSeconds, gameStream } from './replay-source.ts';
 import type { ReplaySource } from './replay-source.ts';
 import { heapSnapshotDir, TargetProcess } from './target-process.ts';
@@ -46,14 +46,7 @@ export async function runRealRateMemory(context: BenchContext, plan: RealRatePla
     const settleS = plan.rampUpS + plan.delayS + plan.holdS;
     const specs = spreadWindows(context.source, plan.games, Math.ceil((settleS + 2) * 10));
     const sampler = new TargetSampler(target, 1000);
-    const generator = new LoadGenerator({
-      port: target.tcpPort,
-      writersPerGame: plan.writersPerGame,
-      readersPerGame: plan.readersPerGame,
-      speedUp: 1,
-      readerDelayMs: 1000,
-      serverDelayMs: plan.delayS * 1000,
-    });
+    const generator = realRateGenerator(target.tcpPort, plan);
     const idle = await sampler.sample();
     generator.addGames(specs, plan.rampUpS * 1000);
     await delay(settleS * 1000);

@@ -3,7 +3,8 @@ import { megabytes, spreadWindows } from './bench-context.ts';
 import type { BenchContext } from './bench-context.ts';
 import { fileBudget, gamesWithinLimit } from './file-budget.ts';
 import type { GeneratorSummary } from './generator-summary.ts';
-import { LoadGenerator } from './load-generator.ts';
+import { realRateGenerator } from './load-generator.ts';
+import type { LoadGenerator } from './load-generator.ts';
 import { finishGames } from './finish-games.ts';
 import type { SavedFilesCheck } from './saved-files.ts';
 import { TargetProcess } from './target-process.ts';
@@ -82,7 +83,7 @@ async function hold(
   const streamTicks = Math.ceil((settleS + plan.holdS + 2) * 10);
   const specs = spreadWindows(context.source, plan.games, streamTicks);
   const sampler = new TargetSampler(target, 2000);
-  const generator = realRateGenerator(target, plan);
+  const generator = realRateGenerator(target.tcpPort, plan);
   const idle = await sampler.sample();
   sampler.start();
   generator.addGames(specs, plan.rampUpS * 1000);
@@ -121,18 +122,6 @@ function steadyFigures(steady: SteadyState, idle: TargetSample, games: number) {
     rssPerGameMb: megabytes(steady.to.rssBytes - idle.rssBytes) / games,
     atSteadyState: steady.summary,
   };
-}
-
-/** Writers at the real rate; readers a second after them; lag measured beyond the delay. */
-function realRateGenerator(target: TargetProcess, plan: PeakPlan): LoadGenerator {
-  return new LoadGenerator({
-    port: target.tcpPort,
-    writersPerGame: plan.writersPerGame,
-    readersPerGame: plan.readersPerGame,
-    speedUp: 1,
-    readerDelayMs: 1000,
-    serverDelayMs: plan.delayS * 1000,
-  });
 }
 
 /** The measured window: samples at its ends, and the generator's view of just that window. */

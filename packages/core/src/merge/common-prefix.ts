@@ -53,6 +53,19 @@ export function firstMismatch(a: Uint8Array, b: Uint8Array): number {
   return end;
 }
 
+/** `Buffer#compare` on ranges of `this` and `target`. */
+type CompareRanges = (
+  this: Uint8Array,
+  target: Uint8Array,
+  targetStart: number,
+  targetEnd: number,
+  sourceStart: number,
+  sourceEnd: number,
+) => number;
+
+/** `Buffer#compare` takes any Uint8Array as `this`: no view is made per comparison. */
+const compareRanges = (Buffer.prototype as { readonly compare: CompareRanges }).compare;
+
 function equalRange(a: Uint8Array, b: Uint8Array, from: number, count: number): boolean {
-  return Buffer.compare(a.subarray(from, from + count), b.subarray(from, from + count)) === 0;
+  return compareRanges.call(a, b, from, from + count, from, from + count) === 0;
 }

@@ -52,6 +52,8 @@ export type {
   ReplayLogStore,
 } from './ports/replay-log.js';
 export { Changes, MemoryReplayLogStore, SEGMENT_MAX_BYTES, StreamStateError } from './log/index.js';
+// Windows of bytes kept as pieces, for the file log's window as for the merge's.
+export { compactFront, pieceAt } from './merge/piece-starts.js';
 
 // Errors.
 export {

@@ -1,3 +1,5 @@
+import { compactFront, pieceAt } from '@faf-replay/core';
+
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -65,22 +67,11 @@ export class RecentBytes {
       if ((this.#starts[this.#first] as number) + piece.length > this.#start) break;
       this.#pieces[this.#first++] = EMPTY;
     }
-    if (this.#first > 32 && this.#first * 2 > this.#pieces.length) {
-      this.#pieces.splice(0, this.#first);
-      this.#starts.splice(0, this.#first);
-      this.#first = 0;
-    }
+    this.#first = compactFront(this.#pieces, this.#starts, this.#first);
   }
 
   /** The index of the piece holding `offset` (a held offset, or the end). */
   #locate(offset: number): number {
-    let low = this.#first;
-    let high = this.#pieces.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if ((this.#starts[middle] as number) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
+    return pieceAt(this.#starts, this.#first, offset);
   }
 }

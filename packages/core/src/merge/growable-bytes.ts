@@ -1,3 +1,5 @@
+import { compactFront, pieceAt } from './piece-starts.js';
+
 const EMPTY = new Uint8Array(0);
 const MIN_BLOCK_BYTES = 256;
 const MAX_BLOCK_BYTES = 64 * 1024;
@@ -88,11 +90,7 @@ export class GrowableBytes {
     }
     const last = this.#blocks.length - 1;
     if (this.#start === this.#end && this.#lengthOf(last) > KEPT_IDLE_BLOCK_BYTES) this.#first = last + 1;
-    if (this.#first > 32 && this.#first * 2 > this.#blocks.length) {
-      this.#blocks.splice(0, this.#first);
-      this.#starts.splice(0, this.#first);
-      this.#first = 0;
-    }
+    this.#first = compactFront(this.#blocks, this.#starts, this.#first);
   }
 
   /** A new last block for at least part of `wanted` bytes, sized after the bytes held. */
@@ -110,14 +108,7 @@ export class GrowableBytes {
 
   /** The index of the live block holding `offset` (a held offset). */
   #locate(offset: number): number {
-    let low = this.#first;
-    let high = this.#blocks.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if ((this.#starts[middle] as number) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low;
+    return pieceAt(this.#starts, this.#first, offset);
   }
 
   #check(from: number, to: number): void {

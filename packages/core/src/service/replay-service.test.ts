@@ -74,6 +74,20 @@ async function* noEntries(): AsyncIterable<JournalEntry> {
   // A game whose process died before it journaled anything.
 }
 
+/**
+ * A service starting on a store holding the logs of `games`, whose recovery pass stops after the
+ * first of them (a slow disk): resolves once it got there, with the start under way.
+ */
+async function startHeldAfterFirstOf(...games: bigint[]) {
+  const store = new SharedLogStore();
+  store.orphan(...games);
+  const hold = store.holdNextPass();
+  const h = new CoreHarness({ logStore: store });
+  const starting = h.service.start();
+  await hold.reached;
+  return { h, hold, starting };
+}
+
 describe('the replay service: adopting the games of peers that died', () => {
   it('asks the store again every adoptIntervalMs, adopts what it yields, and stops at shutdown', async () => {
     // TIMELINE (adoptIntervalMs 5 s)
@@ -132,12 +146,7 @@ describe('the replay service: adopting the games of peers that died', () => {
     // The store yields game 1, then holds before game 2 (a slow disk). Meanwhile a writer of
     // game 2 (its player reconnecting) and one of a new game 5 connect: both wait, then game 2's
     // writer joins the recovered game 2 (one replay, not a second), and game 5 starts.
-    const store = new SharedLogStore();
-    store.orphan(1n, 2n);
-    const hold = store.holdNextPass();
-    const h = new CoreHarness({ logStore: store });
-    const starting = h.service.start();
-    await hold.reached;
+    const { h, hold, starting } = await startHeldAfterFirstOf(1n, 2n);
     h.connect('P/2/again\0');
     h.connect('P/5/newcomer\0');
     await settle();
@@ -155,12 +164,7 @@ describe('the replay service: adopting the games of peers that died', () => {
   });
 
   it('closes the connections waiting for a start that a shutdown ended first', async () => {
-    const store = new SharedLogStore();
-    store.orphan(1n, 2n);
-    const hold = store.holdNextPass();
-    const h = new CoreHarness({ logStore: store });
-    const starting = h.service.start();
-    await hold.reached;
+    const { h, hold, starting } = await startHeldAfterFirstOf(1n, 2n);
     const waiting = h.connect('P/5/newcomer\0');
     const shutdown = h.service.shutdown();
     await h.allServed();

@@ -63,8 +63,10 @@ function memoryRows({ memory }: BenchReport): Row[] {
     ],
     [
       `Live game at the real rate (${memory.realRate.plan.games} games, delay ${memory.realRate.plan.delayS} s)`,
-      `reachable ${fixed(memory.realRate.reachablePerGameMb, 2)} MB; bound ${fixed(memory.realRate.boundMb, 2)} MB; ` +
-        `RSS ${fixed(memory.realRate.rssPerGameMb, 2)} MB`,
+      `RSS per additional game ${fixed(memory.realRate.marginalRssPerGameMb, 2)} MB; reachable ` +
+        `${fixed(memory.realRate.reachablePerGameMb, 2)} MB; bound ${fixed(memory.realRate.boundMb, 2)} MB; ` +
+        `RSS over idle ${fixed(memory.realRate.rssPerGameMb, 2)} MB per game ` +
+        `(${fixed(memory.realRate.fixedRssMb, 0)} MB of it the loaded process's own)`,
     ],
   ];
 }

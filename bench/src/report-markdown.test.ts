@@ -138,6 +138,10 @@ describe('the memory section', () => {
       realRate: {
         plan: realRate,
         rssPerGameMb: 0.6,
+        marginalRssPerGameMb: 0.25,
+        fixedRssMb: 70,
+        youngGenerationIdleMb: 2,
+        youngGenerationLoadedMb: 33,
         reachablePerGameMb: 0.16,
         boundMb: 0.27,
         readersComplete: 400,
@@ -152,8 +156,16 @@ describe('the memory section', () => {
     expect(markdown).toContain('**0.57 MB** (bound 0.45 MB)');
     expect(markdown).toContain('reachable 0.57 MB; bound 0.45 MB');
     expect(markdown).toContain(
-      'delay 5 s, sampled 35 s after the first game started: **0.16 MB reachable per live game** (bound: 256 KiB + ' +
-        'the delay window = 0.27 MB), 0.60 MB RSS per game over idle. Checks: readers 400/400 complete, files 200/200 equal.',
+      'delay 5 s, sampled 35 s after the first game started; then 200 more, sampled 35 s later. **0.25 MB RSS per ' +
+        'additional live game** and **0.16 MB reachable per live game** (bound: 256 KiB + the delay window = 0.27 MB); ' +
+        'over idle, the first 200 games took 0.60 MB RSS each, which holds 70 MB that the process took on with load, ' +
+        "not per game (V8's young generation, as sized, not all resident: 2 MB at idle, 33 MB loaded). Checks: " +
+        'readers 400/400 complete, files ' +
+        '200/200 equal.',
+    );
+    expect(markdown).toContain(
+      'RSS per additional game 0.25 MB; reachable 0.16 MB; bound 0.27 MB; RSS over idle 0.60 MB per game ' +
+        "(70 MB of it the loaded process's own)",
     );
   });
 });

@@ -91,11 +91,16 @@ export function memorySection(result: MemoryResult): string[] {
 
 function realRateLines(real: RealRateMemory): string[] {
   const { plan } = real;
+  const settleS = plan.rampUpS + plan.delayS + plan.holdS;
   return [
     `At the real data rate: ${plan.games} games × ${plan.writersPerGame} writers × ${plan.readersPerGame} readers, ` +
-      `delay ${plan.delayS} s, sampled ${plan.rampUpS + plan.delayS + plan.holdS} s after the first game started: ` +
+      `delay ${plan.delayS} s, sampled ${settleS} s after the first game started; then ${plan.games} more, sampled ` +
+      `${settleS} s later. **${fixed(real.marginalRssPerGameMb, 2)} MB RSS per additional live game** and ` +
       `**${fixed(real.reachablePerGameMb, 2)} MB reachable per live game** (bound: 256 KiB + the delay window = ` +
-      `${fixed(real.boundMb, 2)} MB), ${fixed(real.rssPerGameMb, 2)} MB RSS per game over idle. Checks: readers ` +
+      `${fixed(real.boundMb, 2)} MB); over idle, the first ${plan.games} games took ${fixed(real.rssPerGameMb, 2)} MB ` +
+      `RSS each, which holds ${fixed(real.fixedRssMb, 0)} MB that the process took on with load, not per game ` +
+      `(V8's young generation, as sized, not all resident: ${fixed(real.youngGenerationIdleMb, 0)} MB at idle, ` +
+      `${fixed(real.youngGenerationLoadedMb, 0)} MB loaded). Checks: readers ` +
       `${real.readersComplete}/${real.readers} complete, files ${real.filesOk}/${real.files} equal.`,
     '',
   ];

@@ -69,6 +69,16 @@ export const figures: readonly Figure[] = [
   },
   { name: '… its bound (256 KiB + delay window), MB', digits: 2, read: (r) => r.memory?.realRate.boundMb },
   { name: '… RSS over idle, MB', digits: 2, read: (r) => r.memory?.realRate.rssPerGameMb },
+  {
+    name: '… RSS per additional live game, MB',
+    digits: 2,
+    read: (r) => r.memory?.realRate.marginalRssPerGameMb,
+  },
+  {
+    name: '… RSS the loaded process holds whatever its games, MB',
+    digits: 0,
+    read: (r) => r.memory?.realRate.fixedRssMb,
+  },
   { name: 'HTTP fan-out: viewers held at once', digits: 0, read: (r) => r.http?.figures.heldAtOnce },
   {
     name: 'HTTP fan-out: server CPU ms per viewer-MB',

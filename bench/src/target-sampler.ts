@@ -22,6 +22,8 @@ export interface TargetSample extends ProcSample {
   readonly heapUsedBytes: number;
   /** C++ objects bound to JS objects, array buffers included (prom-client exports no separate figure). */
   readonly externalBytes: number;
+  /** V8's young generation as committed (both semi-spaces): it grows under load, whatever the games. */
+  readonly youngGenerationBytes: number;
   readonly savedReplays: number;
   /** Games taken over from a previous process's live logs (counted when adopted, not when saved). */
   readonly recoveredReplays: number;
@@ -110,6 +112,7 @@ export class TargetSampler {
       sentBytes: metricValue(metrics, 'replayserver_sent_bytes_total'),
       heapUsedBytes: metricValue(metrics, 'nodejs_heap_size_used_bytes'),
       externalBytes: metricValue(metrics, 'nodejs_external_memory_bytes'),
+      youngGenerationBytes: metricValue(metrics, 'nodejs_heap_space_size_total_bytes', { space: 'new' }),
       savedReplays: metricValue(metrics, 'replayserver_saved_replay_files_total'),
       recoveredReplays: metricValue(metrics, 'replayserver_recovered_replays_total'),
     };

@@ -55,6 +55,7 @@ function peakPlan(full: boolean): PeakPlan {
 function memoryPlan(full: boolean): MemoryPlan {
   return {
     games: full ? 40 : 24,
+    comparisonGames: full ? 20 : 12,
     writersPerGame: 8,
     readersPerGame: 2,
     // The 48-minute game in 29 s (short) or 58 s (full): 190 or 95 KB per second per game.

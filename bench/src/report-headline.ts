@@ -57,9 +57,11 @@ function memoryRows({ memory }: BenchReport): Row[] {
   return [
     [
       `RSS per live game (${memory.plan.speedUp}× the real pace, delay ${memory.plan.delayS} s)`,
-      `${fixed(last?.rssPerGameMb ?? Number.NaN, 2)} MB at ${fixed(last?.gameMinutes ?? Number.NaN, 0)} min ` +
-        `(${fixed(memory.fixedMbPerGame, 2)} MB + ${fixed(memory.rssMbPerStreamMb, 3)} MB per MB of stream); ` +
-        `reachable ${fixed(memory.reachablePerGameMb, 2)} MB; bound ${fixed(last?.targetMb ?? Number.NaN, 2)} MB`,
+      `per additional game ${fixed(last?.marginalRssPerGameMb ?? Number.NaN, 2)} MB at ` +
+        `${fixed(last?.gameMinutes ?? Number.NaN, 0)} min (${fixed(memory.marginalFixedMbPerGame, 2)} MB + ` +
+        `${fixed(memory.marginalMbPerStreamMb, 3)} MB per MB of stream); over idle ` +
+        `${fixed(last?.rssPerGameMb ?? Number.NaN, 2)} MB per game; reachable ` +
+        `${fixed(memory.reachablePerGameMb, 2)} MB; bound ${fixed(last?.targetMb ?? Number.NaN, 2)} MB`,
     ],
     [
       `Live game at the real rate (${memory.realRate.plan.games} games, delay ${memory.realRate.plan.delayS} s)`,

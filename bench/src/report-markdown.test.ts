@@ -106,13 +106,14 @@ describe('findCorruption', () => {
 
 describe('the memory section', () => {
   it('gives RSS per game at each checkpoint, the bound, and what stays reachable per game', () => {
-    const point = (minutes: number, rss: number) => ({
+    const point = (minutes: number, rss: number, marginal: number) => ({
       fraction: minutes / 48,
       streamMb: minutes / 10,
       gameMinutes: minutes,
       rssPerGameMb: rss,
       heapPerGameMb: 0.2,
       externalPerGameMb: 0.5,
+      marginalRssPerGameMb: marginal,
       windowMb: 0.19,
       targetMb: 0.45,
     });
@@ -120,6 +121,7 @@ describe('the memory section', () => {
     const memory = {
       plan: {
         games: 24,
+        comparisonGames: 12,
         writersPerGame: 8,
         readersPerGame: 2,
         speedUp: 100,
@@ -128,9 +130,12 @@ describe('the memory section', () => {
         realRate,
       },
       idleRssMb: 140,
-      checkpoints: [point(24, 0.4), point(48, 2.2)],
+      checkpoints: [point(24, 0.4, 0.3), point(48, 2.2, 0.5)],
       fixedMbPerGame: 0.1,
       rssMbPerStreamMb: 0.2,
+      marginalFixedMbPerGame: 0.15,
+      marginalMbPerStreamMb: 0.04,
+      comparison: { final: testGeneratorSummary(), savedFiles: undefined },
       reachablePerGameMb: 0.57,
       final: testGeneratorSummary(),
       savedFiles: undefined,
@@ -151,8 +156,12 @@ describe('the memory section', () => {
       },
     };
     const markdown = renderMarkdown(report([run()], { memory }));
-    expect(markdown).toContain('| 24 min | 2.40 MB | 0.40 MB | 0.20 MB | 0.50 MB | yes |');
-    expect(markdown).toContain('| 48 min | 4.80 MB | 2.20 MB | 0.20 MB | 0.50 MB | no |');
+    expect(markdown).toContain('| 24 min | 2.40 MB | 0.40 MB | 0.20 MB | 0.50 MB | 0.30 MB | yes |');
+    expect(markdown).toContain('| 48 min | 4.80 MB | 2.20 MB | 0.20 MB | 0.50 MB | 0.50 MB | no |');
+    expect(markdown).toContain('/ 12; fit **0.15 MB + 0.040 MB per MB of canonical stream**');
+    expect(markdown).toContain(
+      'per additional game 0.50 MB at 48 min (0.15 MB + 0.040 MB per MB of stream); over idle',
+    );
     expect(markdown).toContain('**0.57 MB** (bound 0.45 MB)');
     expect(markdown).toContain('reachable 0.57 MB; bound 0.45 MB');
     expect(markdown).toContain(

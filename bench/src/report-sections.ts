@@ -60,22 +60,16 @@ export function memorySection(result: MemoryResult): string[] {
     `${plan.games} live games × ${plan.writersPerGame} writers × ${plan.readersPerGame} readers of the whole 48-minute ` +
       `game, streamed at its own pace sped up ${plan.speedUp}× (server delay ${plan.delayS} s, so each game holds ` +
       `${fixed(window * 1000, 0)} KB inside its delay window); sampled at each checkpoint. Per game = (RSS − idle RSS ` +
-      `${fixed(result.idleRssMb, 0)} MB) / ${plan.games}. Fit: **${fixed(result.fixedMbPerGame, 2)} MB + ` +
-      `${fixed(result.rssMbPerStreamMb, 3)} MB per MB of canonical stream** (flat is the goal: a live game keeps its ` +
-      `bookkeeping, hot windows and undecided bytes, not its stream). Bound: 256 KiB + the delay window = ` +
+      `${fixed(result.idleRssMb, 0)} MB) / ${plan.games}: fit ${fixed(result.fixedMbPerGame, 2)} MB + ` +
+      `${fixed(result.rssMbPerStreamMb, 3)} MB per MB of canonical stream. A second run of ${plan.comparisonGames} ` +
+      `games on a server of its own, sampled at the same points, takes out what a loaded process holds whatever its ` +
+      `games: per additional game = (RSS over idle of this run − that of the second) / ${plan.games - plan.comparisonGames}` +
+      `; fit **${fixed(result.marginalFixedMbPerGame, 2)} MB + ${fixed(result.marginalMbPerStreamMb, 3)} MB per MB ` +
+      `of canonical stream** (flat is the goal: a live game keeps its bookkeeping, hot windows and undecided bytes, ` +
+      `not its stream). Bound: 256 KiB + the delay window = ` +
       `${fixed(result.checkpoints[0]?.targetMb ?? Number.NaN, 2)} MB per game.`,
     '',
-    ...table(
-      ['game time', 'stream', 'RSS per game', 'JS heap per game', 'external per game', 'within the bound'],
-      result.checkpoints.map((point) => [
-        `${fixed(point.gameMinutes, 0)} min`,
-        `${fixed(point.streamMb, 2)} MB`,
-        `${fixed(point.rssPerGameMb, 2)} MB`,
-        `${fixed(point.heapPerGameMb, 2)} MB`,
-        `${fixed(point.externalPerGameMb, 2)} MB`,
-        point.rssPerGameMb <= point.targetMb ? 'yes' : 'no',
-      ]),
-    ),
+    ...checkpointTable(result),
     '',
     `Reachable per live game at the last checkpoint (heap snapshots, which collect all garbage first: ` +
       `the live games' minus the one once they ended): **${fixed(result.reachablePerGameMb, 2)} MB** ` +
@@ -83,10 +77,35 @@ export function memorySection(result: MemoryResult): string[] {
       `not yet collected and pages the allocator keeps.`,
     '',
     `Checks: readers ${result.final.readersComplete}/${result.final.readers} complete, files ` +
-      `${result.savedFiles?.ok ?? 0}/${result.savedFiles?.checked ?? 0} equal.`,
+      `${result.savedFiles?.ok ?? 0}/${result.savedFiles?.checked ?? 0} equal; second run: readers ` +
+      `${result.comparison.final.readersComplete}/${result.comparison.final.readers} complete, files ` +
+      `${result.comparison.savedFiles?.ok ?? 0}/${result.comparison.savedFiles?.checked ?? 0} equal.`,
     '',
     ...realRateLines(result.realRate),
   ];
+}
+
+function checkpointTable(result: MemoryResult): string[] {
+  return table(
+    [
+      'game time',
+      'stream',
+      'RSS per game',
+      'JS heap per game',
+      'external per game',
+      'RSS per additional game',
+      'within the bound',
+    ],
+    result.checkpoints.map((point) => [
+      `${fixed(point.gameMinutes, 0)} min`,
+      `${fixed(point.streamMb, 2)} MB`,
+      `${fixed(point.rssPerGameMb, 2)} MB`,
+      `${fixed(point.heapPerGameMb, 2)} MB`,
+      `${fixed(point.externalPerGameMb, 2)} MB`,
+      `${fixed(point.marginalRssPerGameMb, 2)} MB`,
+      point.marginalRssPerGameMb <= point.targetMb ? 'yes' : 'no',
+    ]),
+  );
 }
 
 function realRateLines(real: RealRateMemory): string[] {

@@ -46,6 +46,7 @@ function finishedScenarios(report: BenchReport): [string, FinishedGames][] {
   const all: [string, FinishedGames | undefined][] = [
     ['peak', peak],
     ['memory', memory],
+    ['memory (comparison run)', memory?.comparison],
     ['ended', ended],
   ];
   return all.filter((entry): entry is [string, FinishedGames] => entry[1] !== undefined);

@@ -61,6 +61,11 @@ export const figures: readonly Figure[] = [
     digits: 2,
     read: (r) => r.memory?.checkpoints.at(-1)?.rssPerGameMb,
   },
+  {
+    name: '… per additional live game, MB',
+    digits: 2,
+    read: (r) => r.memory?.checkpoints.at(-1)?.marginalRssPerGameMb,
+  },
   { name: '… reachable (heap snapshots), MB', digits: 2, read: (r) => r.memory?.reachablePerGameMb },
   {
     name: 'Live game at the real rate: reachable, MB',

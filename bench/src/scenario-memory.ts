@@ -6,6 +6,7 @@ import { LoadGenerator } from './load-generator.ts';
 import { TICK_MS } from './replay-source.ts';
 import type { GameStream } from './replay-source.ts';
 import { finishGames } from './finish-games.ts';
+import type { FinishedGames } from './finish-games.ts';
 import { runRealRateMemory } from './scenario-memory-real.ts';
 import type { RealRateMemory, RealRatePlan } from './scenario-memory-real.ts';
 import { reachableHeapBytes } from './heap-snapshot.ts';
@@ -16,6 +17,12 @@ import type { TargetSample } from './target-sampler.ts';
 
 export interface MemoryPlan {
   readonly games: number;
+  /**
+   * Games of a second, smaller run on its own server with the same checkpoints: the difference
+   * between the two runs' RSS, per game of difference, is what one more live game costs, without
+   * what a loaded process holds whatever its games (V8's young generation grows under any load).
+   */
+  readonly comparisonGames: number;
   readonly writersPerGame: number;
   readonly readersPerGame: number;
   /** Game time per wall time: the 48-minute game is streamed paced, this much faster than real. */
@@ -36,6 +43,8 @@ export interface MemoryCheckpoint {
   readonly rssPerGameMb: number;
   readonly heapPerGameMb: number;
   readonly externalPerGameMb: number;
+  /** RSS over idle of this run minus that of the comparison run, per game of difference. */
+  readonly marginalRssPerGameMb: number;
   /** The stream bytes inside the delay window at this pace: what a game may hold undecided. */
   readonly windowMb: number;
   /** The issue's bound: 256 KiB + the bytes inside the delay window. */
@@ -49,6 +58,9 @@ export interface MemoryResult {
   /** Least-squares fit of RSS per game against stream length: what a game costs, and per MB. */
   readonly fixedMbPerGame: number;
   readonly rssMbPerStreamMb: number;
+  /** The same fit of the RSS per additional game: flat over the game's length is the goal. */
+  readonly marginalFixedMbPerGame: number;
+  readonly marginalMbPerStreamMb: number;
   /**
    * Bytes reachable in the server's heap per live game at the last checkpoint (heap snapshots,
    * which collect all garbage first: the live games' snapshot minus the one once they ended).
@@ -58,6 +70,8 @@ export interface MemoryResult {
   /** The second part, at the real data rate. */
   readonly realRate: RealRateMemory;
   readonly savedFiles: SavedFilesCheck | undefined;
+  /** The comparison run's readers and saved files, checked as the main run's. */
+  readonly comparison: FinishedGames;
   readonly problems: readonly string[];
 }
 
@@ -72,14 +86,27 @@ const RECEIVE_TIMEOUT_MS = 120_000;
  * finish and every reader and saved file is checked.
  */
 export async function runMemory(context: BenchContext, plan: MemoryPlan): Promise<MemoryResult> {
-  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 2, heapSnapshots: true });
-  let paced: Omit<MemoryResult, 'realRate'>;
-  try {
-    paced = await measure(context, target, plan);
-  } finally {
-    await target.stop();
-    context.release(target);
-  }
+  const main = await pacedRun(context, plan, plan.games);
+  const comparison = await pacedRun(context, plan, plan.comparisonGames);
+  const checkpoints = main.checkpoints.map((point, i) => {
+    const other = comparison.checkpoints[i];
+    const extraMb =
+      other === undefined
+        ? Number.NaN
+        : point.rssPerGameMb * plan.games - other.rssPerGameMb * plan.comparisonGames;
+    return { ...point, marginalRssPerGameMb: extraMb / (plan.games - plan.comparisonGames) };
+  });
+  const marginal = fitLine(
+    checkpoints.map((point) => ({ x: point.streamMb, y: point.marginalRssPerGameMb })),
+  );
+  const paced = {
+    ...main,
+    checkpoints,
+    marginalFixedMbPerGame: marginal.intercept,
+    marginalMbPerStreamMb: marginal.slope,
+    comparison: { final: comparison.final, savedFiles: comparison.savedFiles },
+    problems: [...main.problems, ...comparison.problems],
+  };
   const realRate = await runRealRateMemory(context, plan.realRate);
   context.log(
     `memory at the real rate: ${realRate.reachablePerGameMb.toFixed(2)} MB reachable per live game`,
@@ -87,11 +114,23 @@ export async function runMemory(context: BenchContext, plan: MemoryPlan): Promis
   return { ...paced, realRate };
 }
 
-async function measure(
-  context: BenchContext,
-  target: TargetProcess,
-  plan: MemoryPlan,
-): Promise<Omit<MemoryResult, 'realRate'>> {
+type PacedRun = Omit<
+  MemoryResult,
+  'realRate' | 'checkpoints' | 'marginalFixedMbPerGame' | 'marginalMbPerStreamMb' | 'comparison'
+> & { readonly checkpoints: readonly Omit<MemoryCheckpoint, 'marginalRssPerGameMb'>[] };
+
+/** One paced run of `games` games on a server of its own. */
+async function pacedRun(context: BenchContext, plan: MemoryPlan, games: number): Promise<PacedRun> {
+  const target = await TargetProcess.startServer({ delayS: plan.delayS, graceS: 2, heapSnapshots: true });
+  try {
+    return await measure(context, target, { ...plan, games });
+  } finally {
+    await target.stop();
+    context.release(target);
+  }
+}
+
+async function measure(context: BenchContext, target: TargetProcess, plan: MemoryPlan): Promise<PacedRun> {
   const sampler = new TargetSampler(target, 1000);
   const specs = wholeGames(context.source, plan.games);
   const stream = specs[0]?.stream;
@@ -115,12 +154,14 @@ async function measure(
   });
   const endedHeapBytes = await reachableHeapBytes(target.pid, heapSnapshotDir(target.dataDir));
   const reachablePerGameMb = megabytes(liveHeapBytes - endedHeapBytes) / plan.games;
-  context.log(`memory: ${reachablePerGameMb.toFixed(2)} MB reachable per live game`);
+  context.log(`memory (${plan.games} games): ${reachablePerGameMb.toFixed(2)} MB reachable per live game`);
+  const fit = fitLine(checkpoints.map((point) => ({ x: point.streamMb, y: point.rssPerGameMb })));
   return {
     plan,
     idleRssMb: megabytes(idle.rssBytes),
     checkpoints,
-    ...fitLine(checkpoints),
+    fixedMbPerGame: fit.intercept,
+    rssMbPerStreamMb: fit.slope,
     reachablePerGameMb,
     final,
     savedFiles,
@@ -134,9 +175,9 @@ async function sampleCheckpoints(
   sampler: TargetSampler,
   plan: MemoryPlan,
   start: { readonly stream: GameStream; readonly idle: TargetSample },
-): Promise<MemoryCheckpoint[]> {
+): Promise<Omit<MemoryCheckpoint, 'marginalRssPerGameMb'>[]> {
   const { stream, idle } = start;
-  const checkpoints: MemoryCheckpoint[] = [];
+  const checkpoints: Omit<MemoryCheckpoint, 'marginalRssPerGameMb'>[] = [];
   const pace = { windowMb: windowMegabytes(stream, plan), games: plan.games };
   for (const fraction of plan.checkpoints) {
     const ticks = Math.ceil(fraction * stream.tickEnds.length);
@@ -144,7 +185,8 @@ async function sampleCheckpoints(
     const sample = await received(sampler, plan.games * plan.writersPerGame * perWriterBytes);
     checkpoints.push(checkpoint({ fraction, ticks, streamBytes: perWriterBytes }, idle, sample, pace));
     context.log(
-      `memory: at ${(fraction * 100).toFixed(0)}% ${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game`,
+      `memory (${plan.games} games): at ${(fraction * 100).toFixed(0)}% ` +
+        `${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game`,
     );
   }
   return checkpoints;
@@ -172,7 +214,7 @@ function checkpoint(
   idle: TargetSample,
   sample: TargetSample,
   pace: { readonly windowMb: number; readonly games: number },
-): MemoryCheckpoint {
+): Omit<MemoryCheckpoint, 'marginalRssPerGameMb'> {
   const { games } = pace;
   return {
     fraction: at.fraction,
@@ -186,12 +228,16 @@ function checkpoint(
   };
 }
 
-function fitLine(points: readonly MemoryCheckpoint[]): { fixedMbPerGame: number; rssMbPerStreamMb: number } {
+/** Least-squares line through the points. */
+function fitLine(points: readonly { readonly x: number; readonly y: number }[]): {
+  intercept: number;
+  slope: number;
+} {
   const n = points.length;
-  const meanX = points.reduce((sum, p) => sum + p.streamMb, 0) / n;
-  const meanY = points.reduce((sum, p) => sum + p.rssPerGameMb, 0) / n;
-  const covariance = points.reduce((sum, p) => sum + (p.streamMb - meanX) * (p.rssPerGameMb - meanY), 0);
-  const variance = points.reduce((sum, p) => sum + (p.streamMb - meanX) ** 2, 0);
+  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
+  const covariance = points.reduce((sum, p) => sum + (p.x - meanX) * (p.y - meanY), 0);
+  const variance = points.reduce((sum, p) => sum + (p.x - meanX) ** 2, 0);
   const slope = variance === 0 ? Number.NaN : covariance / variance;
-  return { fixedMbPerGame: meanY - slope * meanX, rssMbPerStreamMb: slope };
+  return { intercept: meanY - slope * meanX, slope };
 }

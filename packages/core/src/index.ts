@@ -33,8 +33,9 @@ export type {
   ReplayStats,
   ServerEvents,
   SpoolOutcome,
+  Timers,
 } from './ports/index.js';
-export { admitEveryGame } from './ports/index.js';
+export { admitEveryGame, timerClock } from './ports/index.js';
 export type {
   AcceptedConnection,
   Attachment,

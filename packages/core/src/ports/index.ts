@@ -1,5 +1,6 @@
 export type { ByteConnection, ByteReceiver } from './byte-connection.js';
-export type { Clock } from './clock.js';
+export type { Clock, Timers } from './clock.js';
+export { timerClock } from './clock.js';
 export type { GameFacts, GameMetadataSource } from './game-metadata-source.js';
 export type { GameStatsSink, ReplayStats } from './game-stats-sink.js';
 export type { Logger } from './logger.js';

@@ -7,6 +7,7 @@ import type { ServerEvents } from '../ports/server-events.js';
 import { ConnectionHeaderReader, SCFA_HEADER_LIMIT_BYTES } from '../protocol/index.js';
 import type { ConnectionHeader } from '../protocol/index.js';
 import { PendingInput, withInput } from './accepted-connection.js';
+import { WAIT_CANCELLED } from './wait-cancelled.js';
 
 export interface ConnectionHandlerDeps {
   readonly directory: GameDirectory;
@@ -75,7 +76,7 @@ export class ConnectionHandler {
     const phase = new HeaderPhase(
       new PendingInput(MAX_WAITING_BYTES, () => void connection.end()),
       (read) => {
-        timer.abort();
+        timer.abort(WAIT_CANCELLED);
         resolve(read);
       },
     );

@@ -1,5 +1,6 @@
 import type { HorizonMerge } from '../merge/index.js';
 import type { Clock } from '../ports/clock.js';
+import { WAIT_CANCELLED } from './wait-cancelled.js';
 
 /**
  * Wakes the merge exactly when it has something to decide: at the next horizon it names, or, when
@@ -54,6 +55,6 @@ export class DecideLoop {
     });
     this.#wake = undefined;
     this.#idle = false;
-    timer.abort();
+    timer.abort(WAIT_CANCELLED);
   }
 }

@@ -17,6 +17,7 @@ import type { ReplaySettings } from './replay-settings.js';
 import { logDivergence, logEnd, readCommitted } from './replay-report.js';
 import { ReplayStream } from './replay-stream.js';
 import { WriterSession } from './writer-session.js';
+import { WAIT_CANCELLED } from './wait-cancelled.js';
 
 export interface ReplayDeps {
   readonly clock: Clock;
@@ -201,7 +202,7 @@ export class Replay {
     this.#phase = 'draining';
     await this.#untilNone(this.#readers, this.#readersChanged);
     this.#phase = 'ended';
-    this.#lifeOver.abort();
+    this.#lifeOver.abort(WAIT_CANCELLED);
     this.#deps.events.replayEnded(this.gameId);
     logEnd(this.#log, this.snapshot(), {
       reason: this.#endReason,
@@ -233,7 +234,7 @@ export class Replay {
         continue;
       }
       const writerArrived = new AbortController();
-      void this.#writersChanged.next().then(() => writerArrived.abort());
+      void this.#writersChanged.next().then(() => writerArrived.abort(WAIT_CANCELLED));
       await this.#deps.clock.sleep(this.#settings.graceMs, AbortSignal.any([cut, writerArrived.signal]));
       if (!writerArrived.signal.aborted) return;
     }

@@ -1,10 +1,10 @@
 import { expectSameBytes } from '@faf-replay/fixtures/expect';
-import { readdir, readlink, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readlink, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GameId, RecoveredLog, ReplayLog } from '@faf-replay/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../testing/index.js';
-import { FileReplayLogStore } from './file-replay-log-store.js';
+import { FileReplayLogStore, OWN_GAMES_READ_EVERY } from './file-replay-log-store.js';
 import type { LiveLogError } from './live-log-error.js';
 import { collect, concat, killed, liveLogSandbox, pseudoBytes, readAll } from './live-log.test-support.js';
 import { heartbeatPath } from './owner-heartbeat.js';
@@ -209,6 +209,25 @@ describe('FileReplayLogStore: several processes over one live path', () => {
     await writeFile(owners, 'broken again');
     await expect(store.heartbeat()).rejects.toMatchObject({ fault: 'io' });
     expect(heartbeatFaults).toHaveLength(2);
+  });
+
+  it("reads its own open games' directories only in every OWN_GAMES_READ_EVERY-th adoption pass", async () => {
+    const store = sandbox.peer();
+    const [gameId] = [BigInt(500)];
+    await openGames(store, [gameId]);
+    expect(await collect(store.recover({ hotBytes: HOT_BYTES }))).toEqual([]);
+    // An owner record that cannot be read: a pass that reads the directory reports it.
+    await unlink(join(dirOf(gameId), 'owner.0'));
+    await mkdir(join(dirOf(gameId), 'owner.0'));
+    for (let pass = 1; pass < OWN_GAMES_READ_EVERY; pass++) {
+      expect(await collect(store.recover({ hotBytes: HOT_BYTES }))).toEqual([]);
+    }
+    expect(sandbox.faults).toEqual([]);
+    expect(await collect(store.recover({ hotBytes: HOT_BYTES }))).toEqual([]);
+    expect(sandbox.faults.map((fault) => fault.gameId)).toEqual([gameId]);
+    // Put back, so that the store closes as usual.
+    await rm(join(dirOf(gameId), 'owner.0'), { recursive: true });
+    await symlink(store.ownerId, join(dirOf(gameId), 'owner.0'));
   });
 
   it('refuses a heartbeat interval over half the staleness bound', () => {

@@ -213,7 +213,7 @@ describe('FileReplayLogStore: several processes over one live path', () => {
 
   it("reads its own open games' directories only in every OWN_GAMES_READ_EVERY-th adoption pass", async () => {
     const store = sandbox.peer();
-    const [gameId] = [BigInt(500)];
+    const gameId = 500n;
     await openGames(store, [gameId]);
     expect(await collect(store.recover({ hotBytes: HOT_BYTES }))).toEqual([]);
     // An owner record that cannot be read: a pass that reads the directory reports it.

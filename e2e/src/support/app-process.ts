@@ -70,7 +70,8 @@ export class AppProcess {
 
   private constructor(args: readonly string[], env: NodeJS.ProcessEnv) {
     this.#child = spawn(process.execPath, [mainJs, ...args], {
-      env: { PATH: process.env['PATH'], ...env },
+      // Freed merge blocks are poisoned: a broken lease shows as corrupt bytes in every e2e check.
+      env: { PATH: process.env['PATH'], FAF_REPLAY_POISON_FREED_BLOCKS: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // 'close', not 'exit': it comes once stderr is drained, so the last log lines are in.

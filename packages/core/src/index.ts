@@ -55,6 +55,16 @@ export type {
 export { Changes, MemoryReplayLogStore, SEGMENT_MAX_BYTES, StreamStateError } from './log/index.js';
 // Windows of bytes kept as pieces, for the file log's window as for the merge's.
 export { compactFront, pieceAt } from './merge/piece-starts.js';
+// The merge's reused blocks, and the leases on them that whoever keeps its views takes.
+export type { BlockPoolOptions } from './merge/block-pool.js';
+export {
+  BlockLeaseError,
+  BlockPool,
+  leaseCount,
+  POISON_BYTE,
+  releaseBlock,
+  retainBlock,
+} from './merge/block-pool.js';
 
 // Errors.
 export {

@@ -27,9 +27,14 @@ export interface StoredCanonical {
 
 /**
  * The committed canonical stream of a game whose log is a file. Memory holds only the recent end:
- * the hot window (`tail`), the last segment (what readers at the live edge read next, shared by
- * all of them), and whatever is not written to the file yet. Readers further behind read the file,
- * a chunk at a time, through the segment index.
+ * the hot window (`tail`), the last segment (what readers at the live edge read next), and
+ * whatever is not written to the file yet. Readers further behind read the file, a chunk at a
+ * time, through the segment index.
+ *
+ * The recent end is the merge's own blocks, leased (`RecentBytes`), which go back to its pool
+ * once trimmed. A reader may keep what it got for long (in a slow socket's buffer), so readers and
+ * `segment` get copies: one per range, shared by the readers that ask for the same range (those
+ * at the live edge, woken by the same commit).
  */
 export class FileCanonicalLog implements CanonicalLog {
   readonly #hotBytes: number;
@@ -42,6 +47,8 @@ export class FileCanonicalLog implements CanonicalLog {
   /** Bytes before this offset are written to the file. */
   #writtenEnd: number;
   #finished = false;
+  /** The last copy of recent bytes made for readers. */
+  #shared: { readonly from: number; readonly bytes: Uint8Array } | undefined;
 
   /** `committed` receives every new segment, to be written. */
   constructor(
@@ -125,7 +132,7 @@ export class FileCanonicalLog implements CanonicalLog {
     if (offset === undefined) return undefined;
     const end = this.#index.start(n + 1) ?? this.#length;
     if (offset >= this.#recent.start) {
-      return { index: n, offset, bytes: concat(this.#recent.read(offset, end), end - offset) };
+      return { index: n, offset, bytes: copyOf(this.#recent.read(offset, end), end - offset) };
     }
     return { index: n, offset, bytes: await this.#store.read(this.#index.position(n), end - offset) };
   }
@@ -151,7 +158,7 @@ export class FileCanonicalLog implements CanonicalLog {
         const end = this.#length;
         if (cursor < end) {
           const views =
-            cursor >= this.#recent.start ? this.#recent.read(cursor, end) : await this.#readStored(cursor);
+            cursor >= this.#recent.start ? [this.#recentCopy(cursor, end)] : await this.#readStored(cursor);
           for (const view of views) {
             yield view;
             cursor += view.length;
@@ -194,6 +201,16 @@ export class FileCanonicalLog implements CanonicalLog {
     return pieces.map((piece) => bytes.subarray(piece.at, piece.at + piece.length));
   }
 
+  /** The recent bytes in [from, to), at most READ_CHUNK_BYTES of them, as a copy shared by readers. */
+  #recentCopy(from: number, to: number): Uint8Array {
+    const until = Math.min(to, from + READ_CHUNK_BYTES);
+    const shared = this.#shared;
+    if (shared?.from === from && shared.bytes.length === until - from) return shared.bytes;
+    const bytes = copyOf(this.#recent.read(from, until), until - from);
+    this.#shared = { from, bytes };
+    return bytes;
+  }
+
   #commit(index: number, offset: number): void {
     const length = this.#length - offset;
     this.#committed({ index, offset, length, views: this.#recent.read(offset, this.#length) });
@@ -211,8 +228,8 @@ function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
-function concat(views: readonly Uint8Array[], length: number): Uint8Array {
-  if (views.length === 1) return views[0] as Uint8Array;
+/** The views' bytes in one new array: they may be the merge's blocks, which are reused. */
+function copyOf(views: readonly Uint8Array[], length: number): Uint8Array {
   const out = new Uint8Array(length);
   let at = 0;
   for (const view of views) {

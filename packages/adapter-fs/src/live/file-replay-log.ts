@@ -56,6 +56,8 @@ export class FileReplayLog implements ReplayLog {
   #batch = new JournalBatch();
   #pending: EncodedFrame[] = [];
   #pendingBytes = 0;
+  /** The frame whose write runs now: its leases end only once that write is over. */
+  #inFlight: EncodedFrame | undefined;
   #nextFramePosition: number;
   #unsynced = false;
   #state: LogState = 'open';
@@ -202,10 +204,15 @@ export class FileReplayLog implements ReplayLog {
   /** Writes the waiting frames in order; stops at the first failure, which is kept to be retried. */
   async #writePending(): Promise<void> {
     for (let frame = this.#pending[0]; frame !== undefined && this.#accepting(); frame = this.#pending[0]) {
+      this.#inFlight = frame;
       try {
         await this.#deps.file.write(frame.parts, frame.position);
       } catch (error) {
         throw this.#writeFailed(error);
+      } finally {
+        this.#inFlight = undefined;
+        // Given up meanwhile (`#stop` left it to this write): its leases end now.
+        if (this.#pending[0] !== frame) frame.done?.();
       }
       this.#written(frame);
     }
@@ -215,6 +222,7 @@ export class FileReplayLog implements ReplayLog {
     // Removed or closed meanwhile: the queue was emptied, the frame is written all the same.
     if (this.#pending[0] !== frame) return;
     this.#pending.shift();
+    frame.done?.();
     this.#pendingBytes -= frame.bytes;
     this.#unsynced = true;
     if (frame.canonicalEnd !== undefined) this.canonical.written(frame.canonicalEnd);
@@ -250,7 +258,9 @@ export class FileReplayLog implements ReplayLog {
   #stop(state: 'dropped' | 'removed' | 'closed'): void {
     if (this.#state === 'open' || this.#state === 'failing') this.#deps.forget(this);
     this.#state = state;
+    this.#batch.release();
     this.#batch = new JournalBatch();
+    for (const frame of this.#pending) if (frame !== this.#inFlight) frame.done?.();
     this.#pending = [];
     this.#pendingBytes = 0;
   }

@@ -1,4 +1,5 @@
 import type { JournalEntry } from '@faf-replay/core';
+import { releaseBlock, retainBlock } from '@faf-replay/core';
 import type { EncodedFrame } from './log-frame.js';
 import { FRAME_HEADER_BYTES, frameHeader } from './log-frame.js';
 import { RecordEncoder } from './log-records.js';
@@ -70,9 +71,10 @@ const RECORD_OVERHEAD_BYTES = 8;
  *     the bytes of `RUN_SPAN_MS` and their latest arrival time;
  *   - only the last `position` of each writer is kept, where it was made;
  *   - only the last `decided` is kept (a replay uses only the last one).
- * Canonical segments stay in order. The bytes of extends and segments are held as they are given
- * (they never change, as the ports promise); the other entries are copied, since the caller's
- * arrays are only valid during the call. A game journals a position for each chunk a writer
+ * Canonical segments stay in order. The bytes of extends and segments are held as they are given,
+ * with a lease on each pooled block they lie in (the merge's blocks are reused once let go), until
+ * `release` once the frame is written; the other entries are copied, since the caller's arrays are
+ * only valid during the call. A game journals a position for each chunk a writer
  * sends, and an extend for each new one, and a batch lives about a second, long enough for what
  * it holds to outlive the young generation: so a position, a `decided`, or an extend that
  * continues its branch's last bytes and run updates what the batch holds, allocating nothing.
@@ -86,6 +88,7 @@ export class JournalBatch {
   #others = 0;
   #bytes = 0;
   #canonicalEnd: number | undefined;
+  #released = false;
 
   /** About how many bytes the batch will take on disk. */
   get bytes(): number {
@@ -119,6 +122,7 @@ export class JournalBatch {
   }
 
   segment(segment: CommittedSegment): void {
+    for (const view of segment.views) retainBlock(view);
     this.#push({ kind: 'segment', segment }, segment.length);
     this.#canonicalEnd = segment.offset + segment.length;
   }
@@ -139,7 +143,28 @@ export class JournalBatch {
     }
     const payload = out.finish();
     const bytes = FRAME_HEADER_BYTES + out.length;
-    return { position, parts: [frameHeader(payload), ...payload], bytes, canonicalEnd: this.#canonicalEnd };
+    return {
+      position,
+      parts: [frameHeader(payload), ...payload],
+      bytes,
+      canonicalEnd: this.#canonicalEnd,
+      done: () => {
+        this.release();
+      },
+    };
+  }
+
+  /**
+   * Ends the leases on what the batch holds: its bytes may change from then on, so this comes
+   * once the frame made of it is written, or when it is given up. Idempotent.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    for (const slot of this.#slots) {
+      if (slot?.kind === 'extend') for (const piece of slot.pieces) releaseBlock(viewOf(piece));
+      else if (slot?.kind === 'segment') for (const view of slot.segment.views) releaseBlock(view);
+    }
   }
 
   #extend(branch: number, bytes: Uint8Array, atMs: number): void {
@@ -151,6 +176,7 @@ export class JournalBatch {
         runs: [{ atMs, openedAtMs: atMs, length: bytes.length }],
         pieces: [pieceOf(bytes)],
       };
+      retainBlock(bytes);
       this.#extends.set(branch, created);
       this.#push(created, bytes.length);
       return;
@@ -160,6 +186,7 @@ export class JournalBatch {
       piece.end += bytes.length;
     } else {
       slot.pieces.push(pieceOf(bytes));
+      retainBlock(bytes);
     }
     const last = slot.runs[slot.runs.length - 1];
     if (last !== undefined && atMs >= last.openedAtMs && atMs - last.openedAtMs < RUN_SPAN_MS) {

@@ -43,8 +43,6 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** Equal bytes; a failure names the first differing offset. */
-
 /** Journal entries with their bytes as plain arrays, to compare with `toEqual`. */
 export function plainEntries(entries: readonly JournalEntry[]): unknown[] {
   return entries.map((entry) => ('bytes' in entry ? { ...entry, bytes: [...entry.bytes] } : entry));

@@ -22,6 +22,11 @@ export interface EncodedFrame {
   readonly bytes: number;
   /** The canonical length once it is written; undefined when it holds no segment. */
   readonly canonicalEnd: number | undefined;
+  /**
+   * Ends the leases on the pooled blocks `parts` lie in: called once, when the frame is written
+   * or given up, never while a write of it runs.
+   */
+  readonly done?: () => void;
 }
 
 /** The header of a frame whose payload is `parts`: length, then CRC-32 of the payload. */

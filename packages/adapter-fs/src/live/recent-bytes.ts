@@ -1,11 +1,13 @@
-import { compactFront, pieceAt } from '@faf-replay/core';
+import { compactFront, pieceAt, releaseBlock, retainBlock } from '@faf-replay/core';
 
 const EMPTY = new Uint8Array(0);
 
 /**
  * The recent end of an append-only byte stream in memory, [start, end): the appended arrays are
- * kept as they are (their bytes never change: the merge hands over views of its own storage), read
- * as views that stay valid, and dropped from the front as they are no longer needed.
+ * kept as they are, not copied (the merge hands over views of its own blocks), and dropped from
+ * the front as they are no longer needed. A kept array that lies in a pooled block holds a lease
+ * on it until dropped, so its bytes stay; a view `read` returns is valid until the bytes are
+ * dropped (`discardBefore`): whoever keeps one longer copies it.
  */
 export class RecentBytes {
   readonly #pieces: Uint8Array[] = [];
@@ -29,9 +31,10 @@ export class RecentBytes {
     return this.#end;
   }
 
-  /** Keeps `bytes` at the end, without copying: they must never change. */
+  /** Keeps `bytes` at the end, without copying: they must not change while kept (a lease keeps pooled ones). */
   append(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
+    retainBlock(bytes);
     this.#pieces.push(bytes);
     this.#starts.push(this.#end);
     this.#end += bytes.length;
@@ -59,13 +62,14 @@ export class RecentBytes {
     return views;
   }
 
-  /** Forgets the bytes before `offset` (views handed out stay valid). */
+  /** Forgets the bytes before `offset`, and ends the leases of the pieces wholly before it. */
   discardBefore(offset: number): void {
     this.#start = Math.min(Math.max(offset, this.#start), this.#end);
     while (this.#first < this.#pieces.length) {
       const piece = this.#pieces[this.#first] as Uint8Array;
       if ((this.#starts[this.#first] as number) + piece.length > this.#start) break;
       this.#pieces[this.#first++] = EMPTY;
+      releaseBlock(piece);
     }
     this.#first = compactFront(this.#pieces, this.#starts, this.#first);
   }

@@ -35,7 +35,13 @@ export class RealTimeService {
         spool: new InMemorySpool(),
         stats: new InMemoryStatsSink(),
       },
-      { replay: settings, headerTimeoutMs: 60_000, rememberedEndedReplays: 100, spoolRetryMs: 60_000 },
+      {
+        replay: settings,
+        headerTimeoutMs: 60_000,
+        rememberedEndedReplays: 100,
+        spoolRetryMs: 60_000,
+        blockPool: { poison: true },
+      },
     );
   }
 

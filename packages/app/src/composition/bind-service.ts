@@ -6,6 +6,12 @@ import { ms } from './milliseconds.js';
 import { replaySettingsFrom } from './replay-settings-from.js';
 import { tokens } from './tokens.js';
 
+/**
+ * Set to 1 (tests, debugging), the merge's freed blocks are overwritten, so that any holder that
+ * reads one after letting it go sends or saves visibly corrupt bytes.
+ */
+export const POISON_ENV = 'FAF_REPLAY_POISON_FREED_BLOCKS';
+
 /** The core, through its façade, and the tracker of every connection it serves. */
 export function bindService(composition: Composition, config: Config): void {
   composition.bind(tokens.service, (resolve) => {
@@ -28,6 +34,7 @@ export function bindService(composition: Composition, config: Config): void {
         headerTimeoutMs: ms(config.server.connection_accept_timeout_s),
         rememberedEndedReplays: config.replay.remembered_ended_replays,
         spoolRetryMs: ms(config.storage.spool_retry_interval_s),
+        blockPool: { poison: process.env[POISON_ENV] === '1' },
         ...(logStore === undefined || config.storage.adopt_interval_s === 0
           ? {}
           : { adoptIntervalMs: ms(config.storage.adopt_interval_s) }),

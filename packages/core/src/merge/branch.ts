@@ -1,3 +1,4 @@
+import type { BlockPool } from './block-pool.js';
 import { GrowableBytes } from './growable-bytes.js';
 
 /**
@@ -20,11 +21,18 @@ export class Branch {
   #head = 0;
   #lastOpenedAtMs = Number.NEGATIVE_INFINITY;
 
-  constructor(id: number, parent: Branch | undefined, start: number) {
+  constructor(id: number, parent: Branch | undefined, start: number, pool?: BlockPool) {
     this.id = id;
     this.parent = parent;
     this.start = start;
-    this.bytes = new GrowableBytes(start);
+    this.bytes = new GrowableBytes(start, pool);
+  }
+
+  /** The branch and everything below it lost: gives their blocks back (nothing reads them again). */
+  dispose(): void {
+    this.bytes.dispose();
+    for (const child of this.children) child.dispose();
+    this.children.length = 0;
   }
 
   get end(): number {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BlockPool, leaseCount } from './block-pool.js';
 import { GrowableBytes } from './growable-bytes.js';
 
 function bytes(length: number, seed: number): Uint8Array {
@@ -58,5 +59,31 @@ describe('GrowableBytes', () => {
       if (round % 7 === 6) held.discardBefore(held.end - 500);
     }
     for (const { view, copy } of handed) expect([...view]).toEqual(copy);
+  });
+});
+
+describe('GrowableBytes with a pool', () => {
+  it('gives each block back as it drops it, and all of them at dispose', () => {
+    const pool = new BlockPool({ poison: true });
+    const held = new GrowableBytes(0, pool);
+    const all = bytes(300_000, 9);
+    for (let at = 0; at < all.length; at += 1_000) held.append(all.subarray(at, at + 1_000));
+    const first = held.run(0, 10);
+    expect(leaseCount(first)).toBe(1);
+    held.discardBefore(200_000);
+    expect(leaseCount(first)).toBe(0);
+    expect(joined(held.views(200_000, 300_000))).toEqual([...all.subarray(200_000)]);
+    const last = held.run(299_990, 300_000);
+    held.dispose();
+    expect(leaseCount(last)).toBe(0);
+    expect(() => held.views(299_990, 300_000)).toThrow(RangeError);
+    expect(() => {
+      held.append(all);
+    }).toThrow(RangeError);
+    // The blocks come back into use.
+    const again = new GrowableBytes(0, pool);
+    again.append(all);
+    expect(pool.counts.reused).toBeGreaterThan(0);
+    expect(joined(again.views(0, all.length))).toEqual([...all]);
   });
 });

@@ -1,8 +1,8 @@
+import type { BlockPool } from './block-pool.js';
+import { MAX_POOLED_BLOCK_BYTES, MIN_POOLED_BLOCK_BYTES, releaseBlock } from './block-pool.js';
 import { compactFront, pieceAt } from './piece-starts.js';
 
 const EMPTY = new Uint8Array(0);
-const MIN_BLOCK_BYTES = 256;
-const MAX_BLOCK_BYTES = 64 * 1024;
 /** A branch whose bytes are all decided keeps its last block only if it is at most this large. */
 const KEPT_IDLE_BLOCK_BYTES = 16 * 1024;
 
@@ -10,9 +10,13 @@ const KEPT_IDLE_BLOCK_BYTES = 16 * 1024;
  * A window [start, end) of an append-only byte sequence, in blocks that are never moved or
  * regrown: a byte is copied in once, and `discardBefore` drops whole blocks from the front. A new
  * block is about as large as the bytes held (256 bytes to 64 KiB), so memory stays within about
- * twice the bytes held. Offsets are absolute. A stored byte is never overwritten and a block never
- * reused, so a view stays valid and unchanged for as long as it is held, also after its bytes
- * were dropped from the window: the merge hands such views to its log, which keeps them.
+ * twice the bytes held. Offsets are absolute. A stored byte is never overwritten while its block
+ * is held.
+ *
+ * Without a pool, blocks are plain arrays: a view stays valid for as long as anyone holds it.
+ * With a pool, blocks are leased from it and given back as they are dropped (`discardBefore`,
+ * `dispose`): a view is then valid until that, and whoever keeps one longer takes a lease of
+ * its own (`retainBlock`), as the log does with the views the merge hands it.
  */
 export class GrowableBytes {
   readonly #blocks: Uint8Array[] = [];
@@ -22,10 +26,13 @@ export class GrowableBytes {
   #first = 0;
   #start: number;
   #end: number;
+  readonly #pool: BlockPool | undefined;
+  #disposed = false;
 
-  constructor(start = 0) {
+  constructor(start = 0, pool?: BlockPool) {
     this.#start = start;
     this.#end = start;
+    this.#pool = pool;
   }
 
   get start(): number {
@@ -37,6 +44,7 @@ export class GrowableBytes {
   }
 
   append(bytes: Uint8Array): void {
+    if (this.#disposed) throw new RangeError('bytes appended after dispose');
     for (let copied = 0; copied < bytes.length;) {
       const last = this.#blocks.length - 1;
       const block = this.#blocks[last];
@@ -86,19 +94,32 @@ export class GrowableBytes {
     if (target <= this.#start) return;
     this.#start = target;
     while (this.#first < this.#blocks.length - 1 && (this.#starts[this.#first + 1] as number) <= target) {
-      this.#blocks[this.#first++] = EMPTY;
+      this.#dropFirst();
     }
     const last = this.#blocks.length - 1;
-    if (this.#start === this.#end && this.#lengthOf(last) > KEPT_IDLE_BLOCK_BYTES) this.#first = last + 1;
+    if (this.#start === this.#end && this.#lengthOf(last) > KEPT_IDLE_BLOCK_BYTES) this.#dropFirst();
     this.#first = compactFront(this.#blocks, this.#starts, this.#first);
+  }
+
+  /** Drops every byte and gives every block back: nothing may be read or appended afterwards. */
+  dispose(): void {
+    while (this.#first < this.#blocks.length) this.#dropFirst();
+    this.#start = this.#end;
+    this.#disposed = true;
+  }
+
+  #dropFirst(): void {
+    const block = this.#blocks[this.#first] as Uint8Array;
+    this.#blocks[this.#first++] = EMPTY;
+    if (this.#pool !== undefined) releaseBlock(block);
   }
 
   /** A new last block for at least part of `wanted` bytes, sized after the bytes held. */
   #addBlock(wanted: number): void {
     const held = this.#end - this.#start;
-    let size = MIN_BLOCK_BYTES;
-    while (size < MAX_BLOCK_BYTES && (size < held || size < wanted)) size *= 2;
-    this.#blocks.push(new Uint8Array(size));
+    let size = MIN_POOLED_BLOCK_BYTES;
+    while (size < MAX_POOLED_BLOCK_BYTES && (size < held || size < wanted)) size *= 2;
+    this.#blocks.push(this.#pool === undefined ? new Uint8Array(size) : this.#pool.take(size));
     this.#starts.push(this.#end);
   }
 

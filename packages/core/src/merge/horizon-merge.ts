@@ -51,6 +51,7 @@
  *      many writers agree); diverged writers hold nothing.
  */
 import type { CanonicalLog, JournalEntry } from '../ports/replay-log.js';
+import type { BlockPool } from './block-pool.js';
 import { Branch } from './branch.js';
 import { commonPrefixLength, firstMismatch } from './common-prefix.js';
 import { MergeUsageError } from './merge-usage-error.js';
@@ -116,13 +117,20 @@ export class HorizonMerge {
   #firstWriterAtMs: number | undefined;
   #firstHeaderAtMs: number | undefined;
 
-  constructor(settings: HorizonMergeSettings, out: HorizonMergeOutput) {
+  readonly #pool: BlockPool | undefined;
+
+  /**
+   * `pool`: where the tree's blocks come from. Then the views the merge hands to `out` (extends,
+   * canonical appends) are valid only during the call, unless the receiver leases their blocks.
+   */
+  constructor(settings: HorizonMergeSettings, out: HorizonMergeOutput, pool?: BlockPool) {
     if (!(settings.delayMs >= 0) || !(settings.coalesceMs >= 0) || !(settings.comparisonDistanceBytes >= 0)) {
       throw new RangeError(`invalid merge settings: ${JSON.stringify(settings)}`);
     }
     this.#settings = settings;
     this.#out = out;
-    this.#root = new Branch(0, undefined, 0);
+    this.#pool = pool;
+    this.#root = new Branch(0, undefined, 0, pool);
     out.journal({ type: 'fork', branch: 0, parent: null, at: 0 });
   }
 
@@ -274,7 +282,7 @@ export class HorizonMerge {
       case 'fork': {
         const parent = entry.parent === null ? undefined : branches.get(entry.parent);
         if (parent === undefined) return;
-        const child = new Branch(entry.branch, parent, entry.at);
+        const child = new Branch(entry.branch, parent, entry.at, this.#pool);
         parent.children.push(child);
         branches.set(entry.branch, child);
         this.#nextBranchId = Math.max(this.#nextBranchId, entry.branch + 1);
@@ -390,7 +398,7 @@ export class HorizonMerge {
   }
 
   #fork(parent: Branch, at: number): Branch {
-    const child = new Branch(this.#nextBranchId++, parent, at);
+    const child = new Branch(this.#nextBranchId++, parent, at, this.#pool);
     parent.children.push(child);
     this.#out.journal({ type: 'fork', branch: child.id, parent: parent.id, at });
     return child;
@@ -482,11 +490,16 @@ export class HorizonMerge {
     const root = this.#root;
     if (winner.own) {
       const kept = root.children.filter((child) => child.start !== at);
+      for (const child of root.children) if (child.start === at) child.dispose();
       root.children.splice(0, root.children.length, ...kept);
       return;
     }
     winner.branch.parent = undefined;
     this.#root = winner.branch;
+    const lost = root.children.filter((child) => child !== winner.branch);
+    root.children.length = 0;
+    for (const child of lost) child.dispose();
+    root.dispose();
   }
 
   /** Commits the root's bytes from L up to its next fork, as far as they are due (all when `final`). */

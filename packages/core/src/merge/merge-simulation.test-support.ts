@@ -1,5 +1,6 @@
 import { MemoryCanonicalLog } from '../log/memory-replay-log.js';
 import type { WriterStreamBytes } from '../testing/offline-merge.js';
+import { BlockPool } from './block-pool.js';
 import { HorizonMerge } from './horizon-merge.js';
 import type { HorizonMergeSettings } from './horizon-merge.js';
 
@@ -46,7 +47,13 @@ export function simulateMerge(
   check: (step: { nowMs: number; canonical: MemoryCanonicalLog; headerLength: number | undefined }) => void,
 ): SimulationResult {
   const canonical = new MemoryCanonicalLog();
-  const merge = new HorizonMerge(settings, { canonical, journal: () => undefined });
+  // Blocks come from a pool that poisons what it gets back: a block the merge gives back while
+  // it still reads it, or hands the log after giving it back, corrupts the stream checked.
+  const merge = new HorizonMerge(
+    settings,
+    { canonical, journal: () => undefined },
+    new BlockPool({ poison: true }),
+  );
   const events = schedule(writers, tieBreak);
   const ids: number[] = [];
   let nowMs = 0;

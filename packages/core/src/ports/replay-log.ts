@@ -7,10 +7,11 @@ import type { GameId } from '../game-id.js';
  * of a game in order rebuilds its tree, so a game survives the process that received it.
  *
  * Body offsets count from the first body byte (the SCFA header excluded). `atMs` is the clock's
- * time when the bytes arrived. The bytes of an `extend` never change (the merge hands over views
- * of its own storage, which it never overwrites): an implementation may keep them as they are.
- * Other byte arrays are only valid during the `journal` call: an implementation that keeps them
- * copies them.
+ * time when the bytes arrived. The bytes of an `extend` are views of the merge's own storage,
+ * valid during the `journal` call: an implementation that keeps them past it either copies them
+ * or leases their blocks (`retainBlock`, then `releaseBlock` when done with them), since the
+ * merge's blocks come from a `BlockPool` and are reused once nobody holds them. Other byte arrays
+ * are only valid during the call: an implementation that keeps them copies them.
  */
 export type JournalEntry =
   /** A writer joined the game; ids count from 0 in join order. */
@@ -39,8 +40,10 @@ export type JournalEntry =
  * as one byte sequence (offsets count from the header's first byte), cut into numbered immutable
  * segments. What is committed is what readers may have: commits happen at the delay horizon.
  *
- * Contract: bytes are only ever appended, and a committed byte never changes, so views handed out
- * stay valid and may be shared by any number of readers. Segment n covers [offset(n), offset(n+1)).
+ * Contract: bytes are only ever appended, and a committed byte never changes. What `read` yields
+ * and `segment` returns never changes either: a reader may keep it (queued in a socket's buffer,
+ * say) for as long as it likes, and share it with any number of readers. Views from `tail` are
+ * for the caller's synchronous use only. Segment n covers [offset(n), offset(n+1)).
  */
 export interface CanonicalLog {
   /** Committed bytes (header included). Never decreases. */
@@ -51,13 +54,15 @@ export interface CanonicalLog {
   readonly finished: boolean;
   /**
    * Commits `bytes` (in order) as the next segment, or as several when they exceed the segment
-   * size bound. They never change afterwards, so the log may keep them rather than copy them.
-   * Synchronous: the merge calls it inside a decision. Throws after finish.
+   * size bound. They are views of the merge's pooled blocks, valid during the call: the log copies
+   * what it keeps, or leases the blocks (`retainBlock`/`releaseBlock`). Synchronous: the merge
+   * calls it inside a decision. Throws after finish.
    */
   append(bytes: readonly Uint8Array[]): void;
   /**
    * The committed bytes in [from, to) as views, synchronously: only within the hot window, the last
-   * `hotBytes` (given when the log was opened) before `length`. RangeError outside it.
+   * `hotBytes` (given when the log was opened) before `length`. RangeError outside it. Valid
+   * until the next `append` (the merge compares with them at once).
    */
   tail(from: number, to: number): Uint8Array[];
   /**

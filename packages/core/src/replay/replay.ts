@@ -1,4 +1,5 @@
 import type { GameId } from '../game-id.js';
+import type { BlockPool } from '../merge/block-pool.js';
 import { HorizonMerge } from '../merge/index.js';
 import type { ByteConnection } from '../ports/byte-connection.js';
 import type { Clock } from '../ports/clock.js';
@@ -26,6 +27,8 @@ export interface ReplayDeps {
   readonly saver: ReplaySaver;
   /** The process-wide bound on SCFA-header bytes held while headers are incomplete. */
   readonly headerBudget?: HeaderBudget;
+  /** Where the merges' blocks come from; plain arrays, left to the garbage collector, without. */
+  readonly blockPool?: BlockPool;
 }
 
 export type CutReason = 'forced timeout' | 'shutdown';
@@ -95,6 +98,7 @@ export class Replay {
           logDivergence(this.#log, gameId, divergence, settings.merge.quorumSize);
         },
       },
+      deps.blockPool,
     );
     this.#decider = new DecideLoop(deps.clock, this.#merge);
     this.stream = new ReplayStream(gameId, replayLog.canonical, () => this.#merge.header);

@@ -12,6 +12,8 @@ import type { ReplaySpool } from '../ports/replay-spool.js';
 import type { ReplayLogStore } from '../ports/replay-log.js';
 import type { ServerEvents } from '../ports/server-events.js';
 import { MemoryReplayLogStore } from '../log/memory-replay-log.js';
+import { BlockPool } from '../merge/block-pool.js';
+import type { BlockPoolOptions } from '../merge/block-pool.js';
 import { ScfaHeaderMetadataSource } from '../metadata/index.js';
 import { HeaderBudget } from '../protocol/index.js';
 import { ConnectionHandler } from '../replay/connection-handler.js';
@@ -51,6 +53,8 @@ export interface ReplayServiceSettings {
    * the live path died), which are adopted like those found at start. Undefined: only at start.
    */
   readonly adoptIntervalMs?: number;
+  /** The pool the merges take their blocks from (`poison` for tests). */
+  readonly blockPool?: BlockPoolOptions;
 }
 
 /** 64 headers of the 1 MiB maximum: far more than honest writers ever hold at once (a few KiB each). */
@@ -135,6 +139,7 @@ export class CoreReplayService implements ReplayService {
         admission: ports.admission ?? admitEveryGame,
         logStore: this.#logStore,
         headerBudget: new HeaderBudget(settings.headerBudgetBytes ?? DEFAULT_HEADER_BUDGET_BYTES),
+        blockPool: new BlockPool(settings.blockPool),
       },
       { rememberedEndedReplays: settings.rememberedEndedReplays },
     );

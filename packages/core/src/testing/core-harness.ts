@@ -67,6 +67,8 @@ export class CoreHarness {
         headerTimeoutMs: options.headerTimeoutMs ?? 21_600_000,
         rememberedEndedReplays: 1_000,
         spoolRetryMs: 60_000,
+        // Freed blocks are overwritten: a broken lease shows as corrupt bytes in any test.
+        blockPool: { poison: true },
         ...(options.adoptIntervalMs === undefined ? {} : { adoptIntervalMs: options.adoptIntervalMs }),
       },
     );

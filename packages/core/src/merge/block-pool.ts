@@ -1,0 +1,137 @@
+/** The block sizes a pool hands out: powers of two from 256 bytes to 64 KiB. */
+export const MIN_POOLED_BLOCK_BYTES = 256;
+export const MAX_POOLED_BLOCK_BYTES = 64 * 1024;
+
+/** What a freed block is filled with when the pool poisons: no replay byte pattern looks like it for long. */
+export const POISON_BYTE = 0xdb;
+
+export interface BlockPoolOptions {
+  /**
+   * Overwrite every block that comes back with POISON_BYTE: a holder that still reads a block
+   * after letting it go (a broken lease) then sees corrupt bytes, which tests that compare bytes
+   * catch. For tests and debugging; it costs a fill per freed block.
+   */
+  readonly poison?: boolean;
+  /** The most bytes of free blocks kept for reuse; more are left to the garbage collector. */
+  readonly maxFreeBytes?: number;
+}
+
+/** A lease count gone wrong: a block was let go more often than it was taken. A bug. */
+export class BlockLeaseError extends Error {
+  override readonly name = 'BlockLeaseError';
+}
+
+interface Lease {
+  readonly block: Uint8Array;
+  /** Its pool's way back in, called when the count reaches 0. */
+  readonly giveBack: (lease: Lease) => void;
+  /** Holders; 0 while the block is free in its pool. */
+  count: number;
+}
+
+/**
+ * The leases of every pooled block, by its buffer. Weak: a block whose holders forget to let go
+ * is collected like any array, so a missed release costs memory for a while, never bytes.
+ */
+const leases = new WeakMap<ArrayBufferLike, Lease>();
+
+/**
+ * Fixed-size blocks that are reused rather than left to the garbage collector. A block that
+ * outlives V8's young generation (the merge's bytes wait for the delay) is freed only by a full
+ * collection, so in between a process holds dead blocks in proportion to its data rate, and new
+ * memory costs a page fault per page when first written. A pool returns each block the moment
+ * its last holder lets go, and hands it out again while its pages are still resident.
+ *
+ * A block is taken with one lease (its taker's). Anyone else who keeps a view of it past the
+ * call that handed it over takes a lease with `retainBlock` and ends it with `releaseBlock`;
+ * when the last lease ends the block is free, and its bytes may change at any time after.
+ */
+export class BlockPool {
+  readonly #poison: boolean;
+  readonly #maxFreeBytes: number;
+  /** Free blocks by size class (log2 of the size minus 8). */
+  readonly #free: Uint8Array[][] = [];
+  #freeBytes = 0;
+  #taken = 0;
+  #reused = 0;
+  readonly #giveBack = (lease: Lease): void => {
+    const { block } = lease;
+    if (this.#poison) block.fill(POISON_BYTE);
+    if (this.#freeBytes + block.length > this.#maxFreeBytes) {
+      leases.delete(block.buffer);
+      return;
+    }
+    (this.#free[sizeClass(block.length)] as Uint8Array[]).push(block);
+    this.#freeBytes += block.length;
+  };
+
+  constructor(options: BlockPoolOptions = {}) {
+    const maxFreeBytes = options.maxFreeBytes ?? 32 * 1024 * 1024;
+    if (!Number.isSafeInteger(maxFreeBytes) || maxFreeBytes < 0)
+      throw new RangeError(`invalid maxFreeBytes ${maxFreeBytes}`);
+    this.#poison = options.poison ?? false;
+    this.#maxFreeBytes = maxFreeBytes;
+    for (let size = MIN_POOLED_BLOCK_BYTES; size <= MAX_POOLED_BLOCK_BYTES; size *= 2) this.#free.push([]);
+  }
+
+  /** Bytes of free blocks held for reuse. */
+  get freeBytes(): number {
+    return this.#freeBytes;
+  }
+
+  /** Blocks handed out so far, and how many of them were reused ones. */
+  get counts(): { readonly taken: number; readonly reused: number } {
+    return { taken: this.#taken, reused: this.#reused };
+  }
+
+  /**
+   * A block of `size` bytes (a power of two in [256, 64 KiB]), leased once to the caller. Its
+   * bytes are whatever they were: a holder reads only what it wrote.
+   */
+  take(size: number): Uint8Array {
+    const free = this.#free[sizeClass(size)] as Uint8Array[];
+    this.#taken++;
+    const reused = free.pop();
+    if (reused === undefined) {
+      const block = new Uint8Array(size);
+      leases.set(block.buffer, { block, giveBack: this.#giveBack, count: 1 });
+      return block;
+    }
+    this.#reused++;
+    this.#freeBytes -= size;
+    (leases.get(reused.buffer) as Lease).count = 1;
+    return reused;
+  }
+}
+
+/** Takes a lease on the pooled block that `view` lies in; nothing for memory not from a pool. */
+export function retainBlock(view: Uint8Array): void {
+  const lease = leases.get(view.buffer);
+  if (lease === undefined) return;
+  if (lease.count <= 0) throw new BlockLeaseError('a free pooled block was retained');
+  lease.count++;
+}
+
+/**
+ * Ends a lease taken with `retainBlock` (or `take`) on the block `view` lies in; nothing for
+ * memory not from a pool. The caller must not read the view afterwards.
+ */
+export function releaseBlock(view: Uint8Array): void {
+  const lease = leases.get(view.buffer);
+  if (lease === undefined) return;
+  if (lease.count <= 0) throw new BlockLeaseError('a pooled block was released more often than leased');
+  lease.count--;
+  if (lease.count === 0) lease.giveBack(lease);
+}
+
+/** How many leases the pooled block that `view` lies in has (0: free); undefined if not pooled. */
+export function leaseCount(view: Uint8Array): number | undefined {
+  return leases.get(view.buffer)?.count;
+}
+
+function sizeClass(size: number): number {
+  if (size < MIN_POOLED_BLOCK_BYTES || size > MAX_POOLED_BLOCK_BYTES || (size & (size - 1)) !== 0) {
+    throw new RangeError(`a pooled block is a power of two in [256, 65536] bytes, not ${size}`);
+  }
+  return Math.log2(size) - 8;
+}

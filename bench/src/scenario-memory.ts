@@ -186,7 +186,8 @@ async function sampleCheckpoints(
     checkpoints.push(checkpoint({ fraction, ticks, streamBytes: perWriterBytes }, idle, sample, pace));
     context.log(
       `memory (${plan.games} games): at ${(fraction * 100).toFixed(0)}% ` +
-        `${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game`,
+        `${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game; pool: ` +
+        `${megabytes(sample.poolFreeBytes).toFixed(1)} MB free, ${sample.poolNewBlocks} new blocks`,
     );
   }
   return checkpoints;

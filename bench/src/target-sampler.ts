@@ -27,6 +27,9 @@ export interface TargetSample extends ProcSample {
   readonly savedReplays: number;
   /** Games taken over from a previous process's live logs (counted when adopted, not when saved). */
   readonly recoveredReplays: number;
+  /** Free blocks the merges' pool keeps, and the blocks it had to take as new memory so far. */
+  readonly poolFreeBytes: number;
+  readonly poolNewBlocks: number;
 }
 
 /** Figures over a stretch of samples. */
@@ -115,6 +118,8 @@ export class TargetSampler {
       youngGenerationBytes: metricValue(metrics, 'nodejs_heap_space_size_total_bytes', { space: 'new' }),
       savedReplays: metricValue(metrics, 'replayserver_saved_replay_files_total'),
       recoveredReplays: metricValue(metrics, 'replayserver_recovered_replays_total'),
+      poolFreeBytes: metricValue(metrics, 'replayserver_block_pool_free_bytes'),
+      poolNewBlocks: metricValue(metrics, 'replayserver_block_pool_taken_blocks_total', { source: 'new' }),
     };
     this.samples.push(sample);
     return sample;

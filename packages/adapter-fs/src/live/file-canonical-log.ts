@@ -201,15 +201,25 @@ export class FileCanonicalLog implements CanonicalLog {
     return pieces.map((piece) => bytes.subarray(piece.at, piece.at + piece.length));
   }
 
-  /** The recent bytes in [from, to), at most READ_CHUNK_BYTES of them, as a copy shared by readers. */
+  /**
+   * The recent bytes in [from, to), at most READ_CHUNK_BYTES of them, as a copy shared by the
+   * readers that ask for it before the event loop moves on (those woken by the same commit). The
+   * log lets go of it then: held until the next commit, a second later, it would outlive the
+   * young generation, and only a full collection would free it.
+   */
   #recentCopy(from: number, to: number): Uint8Array {
     const until = Math.min(to, from + READ_CHUNK_BYTES);
     const shared = this.#shared;
     if (shared?.from === from && shared.bytes.length === until - from) return shared.bytes;
     const bytes = copyOf(this.#recent.read(from, until), until - from);
+    if (shared === undefined) setImmediate(this.#forgetShared);
     this.#shared = { from, bytes };
     return bytes;
   }
+
+  readonly #forgetShared = (): void => {
+    this.#shared = undefined;
+  };
 
   #commit(index: number, offset: number): void {
     const length = this.#length - offset;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createReplayService, defaultReplaySettings } from '@faf-replay/core';
+import { BlockPool, createReplayService, defaultReplaySettings } from '@faf-replay/core';
 import type { ReplayService, ReplaySettings } from '@faf-replay/core';
 import {
   InMemorySpool,
@@ -34,13 +34,13 @@ export class RealTimeService {
         archive: this.archive,
         spool: new InMemorySpool(),
         stats: new InMemoryStatsSink(),
+        blockPool: new BlockPool({ poison: true }),
       },
       {
         replay: settings,
         headerTimeoutMs: 60_000,
         rememberedEndedReplays: 100,
         spoolRetryMs: 60_000,
-        blockPool: { poison: true },
       },
     );
   }

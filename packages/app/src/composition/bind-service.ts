@@ -1,4 +1,4 @@
-import { createReplayService } from '@faf-replay/core';
+import { BlockPool, createReplayService } from '@faf-replay/core';
 import type { Config } from '../config/config-schema.js';
 import { ConnectionTracker } from '../connection-tracker.js';
 import type { Composition } from './composition.js';
@@ -14,6 +14,11 @@ export const POISON_ENV = 'FAF_REPLAY_POISON_FREED_BLOCKS';
 
 /** The core, through its façade, and the tracker of every connection it serves. */
 export function bindService(composition: Composition, config: Config): void {
+  composition.bind(tokens.blockPool, (resolve) => {
+    const pool = new BlockPool({ poison: process.env[POISON_ENV] === '1' });
+    resolve(tokens.events).readBlockPoolFrom(pool);
+    return pool;
+  });
   composition.bind(tokens.service, (resolve) => {
     const mode = resolve(tokens.mode);
     const logStore = resolve(tokens.logStore);
@@ -28,13 +33,13 @@ export function bindService(composition: Composition, config: Config): void {
         admission: mode.admission,
         ...(mode.metadata === undefined ? {} : { metadata: mode.metadata }),
         ...(logStore === undefined ? {} : { logStore }),
+        blockPool: resolve(tokens.blockPool),
       },
       {
         replay: replaySettingsFrom(config),
         headerTimeoutMs: ms(config.server.connection_accept_timeout_s),
         rememberedEndedReplays: config.replay.remembered_ended_replays,
         spoolRetryMs: ms(config.storage.spool_retry_interval_s),
-        blockPool: { poison: process.env[POISON_ENV] === '1' },
         ...(logStore === undefined || config.storage.adopt_interval_s === 0
           ? {}
           : { adoptIntervalMs: ms(config.storage.adopt_interval_s) }),

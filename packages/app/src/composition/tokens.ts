@@ -1,7 +1,7 @@
 import type { FileReplayLogStore, FileReplaySpool, VaultArchive } from '@faf-replay/adapter-fs';
 import type { HttpApiServer } from '@faf-replay/adapter-http';
 import type { ConnectionLimit } from '@faf-replay/adapter-tcp';
-import type { Clock, Logger, ReplayService } from '@faf-replay/core';
+import type { BlockPool, Clock, Logger, ReplayService } from '@faf-replay/core';
 import type { Config } from '../config/config-schema.js';
 import type { ConnectionTracker } from '../connection-tracker.js';
 import type { OpsServer } from '../http/ops-server.js';
@@ -26,6 +26,7 @@ export const tokens = Object.freeze({
   logger: token<Logger>('Logger'),
   clock: token<Clock>('Clock'),
   events: token<PrometheusEvents>('PrometheusEvents'),
+  blockPool: token<BlockPool>('BlockPool'),
   archive: token<VaultArchive>('VaultArchive'),
   spool: token<FileReplaySpool>('FileReplaySpool'),
   logStore: token<FileReplayLogStore | undefined>('FileReplayLogStore'),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BlockPool, releaseBlock } from '@faf-replay/core';
 import { PrometheusEvents } from './prometheus-events.js';
 
 async function sample(events: PrometheusEvents, name: string, labels: Record<string, string> = {}) {
@@ -74,6 +75,21 @@ describe('PrometheusEvents', () => {
     expect(await sample(events, 'replayserver_pending_game_stats_updates_count')).toBe(7);
     events.databaseReachable(false);
     expect(await sample(events, 'replayserver_database_reachable')).toBe(0);
+  });
+
+  it('reads the merge pool at each scrape', async () => {
+    const events = new PrometheusEvents();
+    const pool = new BlockPool();
+    events.readBlockPoolFrom(pool);
+    const blocks = [pool.take(1024), pool.take(1024)];
+    for (const block of blocks) releaseBlock(block);
+    pool.take(1024);
+    expect(await sample(events, 'replayserver_block_pool_free_bytes')).toBe(1024);
+    expect(await sample(events, 'replayserver_block_pool_taken_blocks_total', { source: 'new' })).toBe(2);
+    expect(await sample(events, 'replayserver_block_pool_taken_blocks_total', { source: 'reused' })).toBe(1);
+    pool.take(1024);
+    expect(await sample(events, 'replayserver_block_pool_taken_blocks_total', { source: 'reused' })).toBe(2);
+    expect(await sample(events, 'replayserver_block_pool_free_bytes')).toBe(0);
   });
 
   it('counts lost replays for the exit code', () => {

@@ -1,6 +1,12 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectionCategory, ConnectionResult, GameId, ServerEvents } from '@faf-replay/core';
 
+/** What the metrics read of the merge's block pool. */
+interface BlockPoolReading {
+  readonly freeBytes: number;
+  readonly counts: { readonly taken: number; readonly reused: number };
+}
+
 /** The role a served connection had, as core reports it. */
 export type ConnectionRole = 'writer' | 'reader' | null;
 /** Why a connection was refused before its header was read. */
@@ -58,6 +64,28 @@ export class PrometheusEvents implements ServerEvents {
     registers: [this.registry],
     collect: () => {
       if (this.#pendingStatsSource !== undefined) this.#pendingStatsUpdates.set(this.#pendingStatsSource());
+    },
+  });
+  #blockPool: BlockPoolReading | undefined;
+  readonly #blockPoolFreeBytes = new Gauge({
+    name: 'replayserver_block_pool_free_bytes',
+    help: 'Bytes of free blocks the merge pool keeps for reuse.',
+    registers: [this.registry],
+    collect: () => {
+      if (this.#blockPool !== undefined) this.#blockPoolFreeBytes.set(this.#blockPool.freeBytes);
+    },
+  });
+  readonly #blockPoolTaken = new Counter({
+    name: 'replayserver_block_pool_taken_blocks_total',
+    help: 'Blocks the merges took from the pool, by whether the pool had one to reuse (new: memory new to the process).',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const counts = this.#blockPool?.counts;
+      if (counts === undefined) return;
+      this.#blockPoolTaken.reset();
+      this.#blockPoolTaken.inc({ source: 'reused' }, counts.reused);
+      this.#blockPoolTaken.inc({ source: 'new' }, counts.taken - counts.reused);
     },
   });
   readonly #databaseErrors = new Counter({
@@ -157,6 +185,11 @@ export class PrometheusEvents implements ServerEvents {
   /** A live game's log failed (`storage.live_path`): the game goes on in memory. */
   liveLogFault(fault: string): void {
     this.#liveLogFaults.inc({ fault });
+  }
+
+  /** The pool whose free bytes and blocks taken are read at each scrape. */
+  readBlockPoolFrom(pool: BlockPoolReading): void {
+    this.#blockPool = pool;
   }
 
   /** Where the pending-updates gauge reads its value at each scrape. */

@@ -13,7 +13,6 @@ import type { ReplayLogStore } from '../ports/replay-log.js';
 import type { ServerEvents } from '../ports/server-events.js';
 import { MemoryReplayLogStore } from '../log/memory-replay-log.js';
 import { BlockPool } from '../merge/block-pool.js';
-import type { BlockPoolOptions } from '../merge/block-pool.js';
 import { ScfaHeaderMetadataSource } from '../metadata/index.js';
 import { HeaderBudget } from '../protocol/index.js';
 import { ConnectionHandler } from '../replay/connection-handler.js';
@@ -36,6 +35,8 @@ export interface ReplayServicePorts {
   readonly admission?: GameAdmission;
   /** Where live games' bytes live; this process's memory when omitted. */
   readonly logStore?: ReplayLogStore;
+  /** Where the merges take their blocks from; a pool of the service's own when omitted. */
+  readonly blockPool?: BlockPool;
 }
 
 export interface ReplayServiceSettings {
@@ -53,8 +54,6 @@ export interface ReplayServiceSettings {
    * the live path died), which are adopted like those found at start. Undefined: only at start.
    */
   readonly adoptIntervalMs?: number;
-  /** The pool the merges take their blocks from (`poison` for tests). */
-  readonly blockPool?: BlockPoolOptions;
 }
 
 /** 64 headers of the 1 MiB maximum: far more than honest writers ever hold at once (a few KiB each). */
@@ -139,7 +138,7 @@ export class CoreReplayService implements ReplayService {
         admission: ports.admission ?? admitEveryGame,
         logStore: this.#logStore,
         headerBudget: new HeaderBudget(settings.headerBudgetBytes ?? DEFAULT_HEADER_BUDGET_BYTES),
-        blockPool: new BlockPool(settings.blockPool),
+        blockPool: ports.blockPool ?? new BlockPool(),
       },
       { rememberedEndedReplays: settings.rememberedEndedReplays },
     );

@@ -3,6 +3,7 @@ import type { GameMetadataSource } from '../ports/game-metadata-source.js';
 import type { ReplayLogStore } from '../ports/replay-log.js';
 import { defaultReplaySettings } from '../replay/index.js';
 import type { ReplayDirectory, ReplaySettings } from '../replay/index.js';
+import { BlockPool } from '../merge/block-pool.js';
 import { CoreReplayService } from '../service/replay-service.js';
 import type { ReplayService } from '../service/replay-service.js';
 import { InMemoryArchive, InMemorySpool, InMemoryStatsSink } from './in-memory-archive.js';
@@ -61,14 +62,14 @@ export class CoreHarness {
         ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
         ...(options.admission === undefined ? {} : { admission: options.admission }),
         ...(options.logStore === undefined ? {} : { logStore: options.logStore }),
+        // Freed blocks are overwritten: a broken lease shows as corrupt bytes in any test.
+        blockPool: new BlockPool({ poison: true }),
       },
       {
         replay: this.settings,
         headerTimeoutMs: options.headerTimeoutMs ?? 21_600_000,
         rememberedEndedReplays: 1_000,
         spoolRetryMs: 60_000,
-        // Freed blocks are overwritten: a broken lease shows as corrupt bytes in any test.
-        blockPool: { poison: true },
         ...(options.adoptIntervalMs === undefined ? {} : { adoptIntervalMs: options.adoptIntervalMs }),
       },
     );

@@ -14,11 +14,7 @@ export const POISON_ENV = 'FAF_REPLAY_POISON_FREED_BLOCKS';
 
 /** The core, through its façade, and the tracker of every connection it serves. */
 export function bindService(composition: Composition, config: Config): void {
-  composition.bind(tokens.blockPool, (resolve) => {
-    const pool = new BlockPool({ poison: process.env[POISON_ENV] === '1' });
-    resolve(tokens.events).readBlockPoolFrom(pool);
-    return pool;
-  });
+  bindBlockPool(composition);
   composition.bind(tokens.service, (resolve) => {
     const mode = resolve(tokens.mode);
     const logStore = resolve(tokens.logStore);
@@ -52,5 +48,14 @@ export function bindService(composition: Composition, config: Config): void {
       (connection) => service.handleConnection(connection),
       resolve(tokens.logger),
     );
+  });
+}
+
+/** The merges' block pool, one per process, read by the metrics. */
+function bindBlockPool(composition: Composition): void {
+  composition.bind(tokens.blockPool, (resolve) => {
+    const pool = new BlockPool({ poison: process.env[POISON_ENV] === '1' });
+    resolve(tokens.events).readBlockPoolFrom(pool);
+    return pool;
   });
 }

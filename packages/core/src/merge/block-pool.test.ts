@@ -25,7 +25,7 @@ describe('BlockPool', () => {
     expect(block.every((byte) => byte === POISON_BYTE)).toBe(true);
     expect(pool.freeBytes).toBe(1024);
     expect(pool.take(1024)).toBe(block);
-    expect(pool.counts).toEqual({ taken: 3, reused: 1 });
+    expect(pool.counts).toEqual({ taken: 3, reused: 1, returned: 1 });
     expect(pool.freeBytes).toBe(0);
   });
 

@@ -54,8 +54,10 @@ export class BlockPool {
   #freeBytes = 0;
   #taken = 0;
   #reused = 0;
+  #returned = 0;
   readonly #giveBack = (lease: Lease): void => {
     const { block } = lease;
+    this.#returned++;
     if (this.#poison) block.fill(POISON_BYTE);
     if (this.#freeBytes + block.length > this.#maxFreeBytes) {
       leases.delete(block.buffer);
@@ -79,9 +81,12 @@ export class BlockPool {
     return this.#freeBytes;
   }
 
-  /** Blocks handed out so far, and how many of them were reused ones. */
-  get counts(): { readonly taken: number; readonly reused: number } {
-    return { taken: this.#taken, reused: this.#reused };
+  /**
+   * Blocks handed out so far, how many of them were reused ones, and how many came back (their
+   * last lease ended). Taken minus returned: blocks held now, or leaked to the garbage collector.
+   */
+  get counts(): { readonly taken: number; readonly reused: number; readonly returned: number } {
+    return { taken: this.#taken, reused: this.#reused, returned: this.#returned };
   }
 
   /**

@@ -217,6 +217,14 @@ export class HorizonMerge {
     this.#decide(Number.POSITIVE_INFINITY, true);
   }
 
+  /**
+   * After `decideAll`, once nothing more comes: the tree's blocks go back to the pool. Nothing
+   * may ask for the merge's bytes afterwards (its counts stay readable).
+   */
+  dispose(): void {
+    this.#root.dispose();
+  }
+
   /** When `decide` may next commit something; undefined while nothing waits. */
   nextWakeMs(nowMs: number): number | undefined {
     const { delayMs } = this.#settings;

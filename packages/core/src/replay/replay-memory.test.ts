@@ -52,12 +52,21 @@ describe('Replay memory', () => {
     const h = new CoreHarness({ settings: { delayMs: seconds(1), graceMs: seconds(1) } });
     let refs: WeakRef<object>[] = [];
     for (let game = 1n; game <= 20n; game++) refs = [...refs, ...(await playGame(h, game))];
+    // And a short one: its last block is small enough that the trunk would keep it when idle.
+    const short = h.connect(`P/21/a\0`);
+    short.client.send(example.subarray(0, fixtureFacts.example.headerBytes + 500));
+    await settle();
+    short.client.close();
     await h.clock.advance(seconds(5));
     await h.allServed();
     expect(h.directory.liveGames).toBe(0);
-    expect(h.archive.replays.size).toBe(20);
+    expect(h.archive.replays.size).toBe(21);
     await collectGarbage();
     const alive = refs.flatMap((ref, index) => (ref.deref() === undefined ? [] : [index]));
     expect({ alive, of: refs.length }).toEqual({ alive: [], of: refs.length });
+    // Every block the merges took came back to the pool (the memory log copies what it keeps).
+    const { taken, returned } = h.blockPool.counts;
+    expect(taken).toBeGreaterThan(20);
+    expect(returned).toBe(taken);
   });
 });

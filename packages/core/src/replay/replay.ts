@@ -200,6 +200,7 @@ export class Replay {
     await this.#decider.stop();
     await deciding;
     this.#merge.decideAll();
+    this.#merge.dispose();
     this.#replayLog.canonical.finish();
     this.#phase = 'saving';
     await this.#save();

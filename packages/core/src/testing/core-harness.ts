@@ -40,6 +40,8 @@ export class CoreHarness {
   readonly events = new RecordingEvents();
   readonly logger = new RecordingLogger();
   readonly settings: ReplaySettings;
+  /** The merges' blocks: freed ones are overwritten, so a broken lease shows as corrupt bytes in any test. */
+  readonly blockPool = new BlockPool({ poison: true });
   readonly service: ReplayService;
   /** The game directory, as the concrete class (tests reach into live replays). */
   readonly directory: ReplayDirectory;
@@ -62,8 +64,7 @@ export class CoreHarness {
         ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
         ...(options.admission === undefined ? {} : { admission: options.admission }),
         ...(options.logStore === undefined ? {} : { logStore: options.logStore }),
-        // Freed blocks are overwritten: a broken lease shows as corrupt bytes in any test.
-        blockPool: new BlockPool({ poison: true }),
+        blockPool: this.blockPool,
       },
       {
         replay: this.settings,

@@ -187,7 +187,8 @@ async function sampleCheckpoints(
     context.log(
       `memory (${plan.games} games): at ${(fraction * 100).toFixed(0)}% ` +
         `${checkpoints.at(-1)?.rssPerGameMb.toFixed(1)} MB RSS per game; pool: ` +
-        `${megabytes(sample.poolFreeBytes).toFixed(1)} MB free, ${sample.poolNewBlocks} new blocks`,
+        `${megabytes(sample.poolFreeBytes).toFixed(1)} MB free, blocks taken: ` +
+        `${sample.poolNewBlocks} new, ${sample.poolReusedBlocks} reused`,
     );
   }
   return checkpoints;

@@ -27,9 +27,10 @@ export interface TargetSample extends ProcSample {
   readonly savedReplays: number;
   /** Games taken over from a previous process's live logs (counted when adopted, not when saved). */
   readonly recoveredReplays: number;
-  /** Free blocks the merges' pool keeps, and the blocks it had to take as new memory so far. */
+  /** Free blocks the merges' pool keeps, and the blocks taken so far: as new memory, and reused. */
   readonly poolFreeBytes: number;
   readonly poolNewBlocks: number;
+  readonly poolReusedBlocks: number;
 }
 
 /** Figures over a stretch of samples. */
@@ -120,6 +121,7 @@ export class TargetSampler {
       recoveredReplays: metricValue(metrics, 'replayserver_recovered_replays_total'),
       poolFreeBytes: metricValue(metrics, 'replayserver_block_pool_free_bytes'),
       poolNewBlocks: metricValue(metrics, 'replayserver_block_pool_taken_blocks_total', { source: 'new' }),
+      poolReusedBlocks: metricValue(metrics, 'replayserver_block_pool_taken_blocks_total', { source: 'reused' }),
     };
     this.samples.push(sample);
     return sample;

@@ -121,7 +121,9 @@ export class TargetSampler {
       recoveredReplays: metricValue(metrics, 'replayserver_recovered_replays_total'),
       poolFreeBytes: metricValue(metrics, 'replayserver_block_pool_free_bytes'),
       poolNewBlocks: metricValue(metrics, 'replayserver_block_pool_taken_blocks_total', { source: 'new' }),
-      poolReusedBlocks: metricValue(metrics, 'replayserver_block_pool_taken_blocks_total', { source: 'reused' }),
+      poolReusedBlocks: metricValue(metrics, 'replayserver_block_pool_taken_blocks_total', {
+        source: 'reused',
+      }),
     };
     this.samples.push(sample);
     return sample;

@@ -10,7 +10,7 @@ export interface CommittedSegment {
   readonly index: number;
   /** Its first offset in the canonical stream. */
   readonly offset: number;
-  /** Its bytes: views of immutable memory, valid until written. */
+  /** Its bytes: views of the merge's blocks, which the batch leases until its frame is written. */
   readonly views: readonly Uint8Array[];
   readonly length: number;
 }
@@ -21,7 +21,7 @@ interface ExtendSlot {
   readonly kind: 'extend';
   readonly branch: number;
   readonly runs: Run[];
-  /** Its bytes, as ranges of the buffers given (an extend's bytes never change). */
+  /** Its bytes, as ranges of the buffers given (each leased while the batch holds it). */
   readonly pieces: Piece[];
 }
 

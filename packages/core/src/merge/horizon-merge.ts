@@ -394,7 +394,7 @@ export class HorizonMerge {
       const rest = bytes.subarray(index);
       if (position < branch.end) branch = this.#fork(branch, position);
       branch.extend(rest, nowMs, this.#settings.coalesceMs);
-      // The branch's own copy, which never changes: the log may keep it rather than copy `rest`.
+      // The branch's own copy, not `rest` (lent by the socket): the log may lease its blocks rather than copy.
       for (const view of branch.bytes.views(position, position + rest.length)) {
         this.#out.journal({ type: 'extend', branch: branch.id, bytes: view, atMs: nowMs });
       }

@@ -62,6 +62,21 @@ describe('BlockPool', () => {
     expect(again.filter((block) => kept.includes(block))).toHaveLength(3);
   });
 
+  it('lets go, at each trim, of the free blocks that no take needed since the last one', () => {
+    const pool = new BlockPool();
+    const blocks = [pool.take(1024), pool.take(1024), pool.take(1024), pool.take(4096)];
+    for (const block of blocks) releaseBlock(block);
+    // Nothing was free before: nothing went unused yet.
+    expect(pool.trim()).toBe(0);
+    releaseBlock(pool.take(1024));
+    // Of the three 1 KiB blocks two stayed free all along, and the 4 KiB one.
+    expect(pool.trim()).toBe(2 * 1024 + 4096);
+    expect(pool.freeBytes).toBe(1024);
+    expect(pool.trim()).toBe(1024);
+    expect(pool.freeBytes).toBe(0);
+    expect(leaseCount(blocks[3] as Uint8Array)).toBeUndefined();
+  });
+
   it('hands out only powers of two from 256 bytes to 64 KiB', () => {
     const pool = new BlockPool();
     expect(pool.take(65_536).length).toBe(65_536);

@@ -51,6 +51,8 @@ export class BlockPool {
   readonly #maxFreeBytes: number;
   /** Free blocks by size class (log2 of the size minus 8). */
   readonly #free: Uint8Array[][] = [];
+  /** By size class: the fewest free blocks since the last `trim` (those never needed meanwhile). */
+  readonly #lowWater: number[] = [];
   #freeBytes = 0;
   #taken = 0;
   #reused = 0;
@@ -73,7 +75,10 @@ export class BlockPool {
       throw new RangeError(`invalid maxFreeBytes ${maxFreeBytes}`);
     this.#poison = options.poison ?? false;
     this.#maxFreeBytes = maxFreeBytes;
-    for (let size = MIN_POOLED_BLOCK_BYTES; size <= MAX_POOLED_BLOCK_BYTES; size *= 2) this.#free.push([]);
+    for (let size = MIN_POOLED_BLOCK_BYTES; size <= MAX_POOLED_BLOCK_BYTES; size *= 2) {
+      this.#free.push([]);
+      this.#lowWater.push(0);
+    }
   }
 
   /** Bytes of free blocks held for reuse. */
@@ -94,7 +99,8 @@ export class BlockPool {
    * bytes are whatever they were: a holder reads only what it wrote.
    */
   take(size: number): Uint8Array {
-    const free = this.#free[sizeClass(size)] as Uint8Array[];
+    const sizeIndex = sizeClass(size);
+    const free = this.#free[sizeIndex] as Uint8Array[];
     this.#taken++;
     const reused = free.pop();
     if (reused === undefined) {
@@ -104,8 +110,28 @@ export class BlockPool {
     }
     this.#reused++;
     this.#freeBytes -= size;
+    if (free.length < (this.#lowWater[sizeIndex] as number)) this.#lowWater[sizeIndex] = free.length;
     (leases.get(reused.buffer) as Lease).count = 1;
     return reused;
+  }
+
+  /**
+   * Lets go of the free blocks that were not needed since the last trim (in each size class, as
+   * many as were free all along), so that memory taken in a burst goes back once the burst is
+   * over; they are left to the garbage collector. Returns the bytes let go.
+   */
+  trim(): number {
+    let dropped = 0;
+    this.#free.forEach((free, sizeIndex) => {
+      for (let surplus = this.#lowWater[sizeIndex] as number; surplus > 0; surplus--) {
+        const block = free.pop() as Uint8Array;
+        leases.delete(block.buffer);
+        dropped += block.length;
+      }
+      this.#lowWater[sizeIndex] = free.length;
+    });
+    this.#freeBytes -= dropped;
+    return dropped;
   }
 }
 

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { MemoryReplayLogStore } from '../log/memory-replay-log.js';
 import type { GameId } from '../game-id.js';
 import type { JournalEntry, RecoveredLog, ReplayLog, ReplayLogStore } from '../ports/replay-log.js';
+import { fixture, fixtureFacts } from '@faf-replay/fixtures';
 import { CoreHarness, settle } from '../testing/index.js';
+import { POOL_TRIM_INTERVAL_MS } from './replay-service.js';
+
+const example = fixture(fixtureFacts.example.file);
 
 describe('the replay service', () => {
   it('starts, and logs why, when the live games of a previous process cannot be listed', async () => {
@@ -16,6 +20,27 @@ describe('the replay service', () => {
     const h = new CoreHarness({ logStore: broken });
     expect(await h.service.start()).toEqual({ recoveredGames: 0 });
     expect(h.logger.find('Could not recover the live games')[0]?.level).toBe('error');
+    await h.service.shutdown();
+  });
+
+  it('lets the block pool give back, a minute later, the blocks a burst of games took', async () => {
+    // TIMELINE (delay 1 s, grace 1 s): 10 games of the example at once end and save; their
+    // blocks are free in the pool; the minute after, no take needed them, so the pool lets go.
+    const h = new CoreHarness({ settings: { delayMs: 1_000, graceMs: 1_000 } });
+    await h.service.start();
+    for (let game = 1n; game <= 10n; game++) {
+      const writer = h.connect(`P/${game}/a\0`);
+      writer.client.send(example);
+      writer.client.close();
+    }
+    await settle();
+    await h.clock.advance(5_000);
+    await h.allServed();
+    expect(h.archive.replays.size).toBe(10);
+    expect(h.blockPool.freeBytes).toBeGreaterThan(0);
+    await h.clock.advance(POOL_TRIM_INTERVAL_MS);
+    await h.clock.advance(POOL_TRIM_INTERVAL_MS);
+    expect(h.blockPool.freeBytes).toBe(0);
     await h.service.shutdown();
   });
 });

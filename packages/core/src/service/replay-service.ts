@@ -56,6 +56,9 @@ export interface ReplayServiceSettings {
   readonly adoptIntervalMs?: number;
 }
 
+/** How often the merges' block pool lets go of the free blocks it did not need meanwhile. */
+export const POOL_TRIM_INTERVAL_MS = 60_000;
+
 /** 64 headers of the 1 MiB maximum: far more than honest writers ever hold at once (a few KiB each). */
 export const DEFAULT_HEADER_BUDGET_BYTES = 64 * 1024 * 1024;
 
@@ -109,6 +112,8 @@ export class CoreReplayService implements ReplayService {
   readonly #clock: Clock;
   readonly #logger: Logger;
   #background: Promise<void> = Promise.resolve();
+  #trimming: Promise<void> = Promise.resolve();
+  readonly #blockPool: BlockPool;
   #adopting: Promise<void> = Promise.resolve();
   /** While `start` recovers: resolves true once it did, false when shut down first. */
   #starting: Promise<boolean> | undefined;
@@ -127,6 +132,7 @@ export class CoreReplayService implements ReplayService {
     this.#clock = clock;
     this.#logger = logger;
     this.#logStore = ports.logStore ?? new MemoryReplayLogStore();
+    this.#blockPool = ports.blockPool ?? new BlockPool();
     this.#saver = saverOf(ports, settings);
     this.directory = new ReplayDirectory(
       settings.replay,
@@ -138,7 +144,7 @@ export class CoreReplayService implements ReplayService {
         admission: ports.admission ?? admitEveryGame,
         logStore: this.#logStore,
         headerBudget: new HeaderBudget(settings.headerBudgetBytes ?? DEFAULT_HEADER_BUDGET_BYTES),
-        blockPool: ports.blockPool ?? new BlockPool(),
+        blockPool: this.#blockPool,
       },
       { rememberedEndedReplays: settings.rememberedEndedReplays },
     );
@@ -199,6 +205,7 @@ export class CoreReplayService implements ReplayService {
       this.#settings.spoolRetryMs,
       this.#stopBackground.signal,
     );
+    this.#trimming = this.#trimPoolEvery(POOL_TRIM_INTERVAL_MS, this.#stopBackground.signal);
     const { adoptIntervalMs } = this.#settings;
     if (adoptIntervalMs !== undefined) this.#adopting = this.#adoptEvery(adoptIntervalMs);
     return { recoveredGames };
@@ -236,6 +243,15 @@ export class CoreReplayService implements ReplayService {
     }
   }
 
+  /** Memory the merges took in a burst goes back once the burst is over. */
+  async #trimPoolEvery(intervalMs: number, stop: AbortSignal): Promise<void> {
+    for (;;) {
+      await this.#clock.sleep(intervalMs, stop);
+      if (stop.aborted) return;
+      this.#blockPool.trim();
+    }
+  }
+
   recoverSpoolOnce(): Promise<number> {
     return this.#spoolRecovery.recoverOnce();
   }
@@ -258,6 +274,7 @@ export class CoreReplayService implements ReplayService {
     await this.directory.cutAll();
     this.#stopBackground.abort();
     await this.#background;
+    await this.#trimming;
   }
 }
 

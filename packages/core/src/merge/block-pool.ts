@@ -38,9 +38,10 @@ const leases = new WeakMap<ArrayBufferLike, Lease>();
 /**
  * Fixed-size blocks that are reused rather than left to the garbage collector. A block that
  * outlives V8's young generation (the merge's bytes wait for the delay) is freed only by a full
- * collection, so in between a process holds dead blocks in proportion to its data rate, and new
- * memory costs a page fault per page when first written. A pool returns each block the moment
- * its last holder lets go, and hands it out again while its pages are still resident.
+ * collection, so until one the process holds dead blocks (V8 starts one after about 64 MB more
+ * array buffers), and each new block is memory faulted in page by page when first written. A
+ * pool returns each block the moment its last holder lets go, and hands it out again while its
+ * pages are still resident. `trim` lets go of what a burst took once it is over.
  *
  * A block is taken with one lease (its taker's). Anyone else who keeps a view of it past the
  * call that handed it over takes a lease with `retainBlock` and ends it with `releaseBlock`;

@@ -52,7 +52,13 @@ export type {
   ReplayLog,
   ReplayLogStore,
 } from './ports/replay-log.js';
-export { Changes, MemoryReplayLogStore, SEGMENT_MAX_BYTES, StreamStateError } from './log/index.js';
+export {
+  Changes,
+  copyViews,
+  MemoryReplayLogStore,
+  SEGMENT_MAX_BYTES,
+  StreamStateError,
+} from './log/index.js';
 // Windows of bytes kept as pieces, for the file log's window as for the merge's.
 export { compactFront, pieceAt } from './merge/piece-starts.js';
 // The merge's reused blocks, and the leases on them that whoever keeps its views takes.

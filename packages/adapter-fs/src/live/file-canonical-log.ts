@@ -1,6 +1,6 @@
 import type { CanonicalLog, CanonicalSegment } from '@faf-replay/core';
 import { SEGMENT_MAX_BYTES } from '@faf-replay/core';
-import { Changes } from '@faf-replay/core';
+import { Changes, copyViews } from '@faf-replay/core';
 import type { CommittedSegment } from './journal-batch.js';
 import { LiveLogError } from './live-log-error.js';
 import { RecentBytes } from './recent-bytes.js';
@@ -132,7 +132,7 @@ export class FileCanonicalLog implements CanonicalLog {
     if (offset === undefined) return undefined;
     const end = this.#index.start(n + 1) ?? this.#length;
     if (offset >= this.#recent.start) {
-      return { index: n, offset, bytes: copyOf(this.#recent.read(offset, end), end - offset) };
+      return { index: n, offset, bytes: copyViews(this.#recent.read(offset, end), end - offset) };
     }
     return { index: n, offset, bytes: await this.#store.read(this.#index.position(n), end - offset) };
   }
@@ -211,7 +211,7 @@ export class FileCanonicalLog implements CanonicalLog {
     const until = Math.min(to, from + READ_CHUNK_BYTES);
     const shared = this.#shared;
     if (shared?.from === from && shared.bytes.length === until - from) return shared.bytes;
-    const bytes = copyOf(this.#recent.read(from, until), until - from);
+    const bytes = copyViews(this.#recent.read(from, until), until - from);
     if (shared === undefined) setImmediate(this.#forgetShared);
     this.#shared = { from, bytes };
     return bytes;
@@ -236,15 +236,4 @@ export class FileCanonicalLog implements CanonicalLog {
 /** Read through a function: the flag changes while a generator is suspended. */
 function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
-}
-
-/** The views' bytes in one new array: they may be the merge's blocks, which are reused. */
-function copyOf(views: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const view of views) {
-    out.set(view, at);
-    at += view.length;
-  }
-  return out;
 }

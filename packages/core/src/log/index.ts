@@ -6,5 +6,6 @@ export {
   readCommitted,
 } from './memory-replay-log.js';
 export { Changes } from './changes.js';
+export { copyViews } from './copy-views.js';
 export { BlockBytes } from './block-bytes.js';
 export { StreamStateError } from './stream-state-error.js';

@@ -10,6 +10,7 @@ import type {
 import { StreamStateError } from './stream-state-error.js';
 import { BlockBytes } from './block-bytes.js';
 import { Changes } from './changes.js';
+import { copyViews } from './copy-views.js';
 
 /** The largest segment: a commit larger than this is cut into several. */
 export const SEGMENT_MAX_BYTES = 256 * 1024;
@@ -115,15 +116,9 @@ function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
+/** One array of the views' bytes: a lone view as it is (this log's blocks never change), else a copy. */
 function concat(views: readonly Uint8Array[], length: number): Uint8Array {
-  if (views.length === 1) return views[0] as Uint8Array;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const view of views) {
-    out.set(view, at);
-    at += view.length;
-  }
-  return out;
+  return views.length === 1 ? (views[0] as Uint8Array) : copyViews(views, length);
 }
 
 /** A live game's log in this process's memory: nothing survives the process. */
